@@ -46,7 +46,7 @@ public record TrainingConfig(
 
   /** Tuned defaults (see docs/research.md for how they were chosen). */
   public static TrainingConfig defaults(int rank) {
-    return new TrainingConfig(rank, 5f, 5f, 0.05f, 2, 0.05f, 1f, 5f, 1e-4f);
+    return new TrainingConfig(rank, 10f, 10f, 0.1f, 2, 0.05f, 1f, 5f, 1e-4f);
   }
 
   public TrainingConfig withRank(int newRank) {
