@@ -1,0 +1,353 @@
+package io.fedrec.simulator.data;
+
+import io.fedrec.core.model.UserRatings;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * Explicit ratings grouped by user in compressed sparse row (CSR) form: user {@code u}'s ratings
+ * are {@code items[offsets[u] .. offsets[u + 1])} with the matching {@code ratings} and
+ * {@code timestamps}. Users are {@code 0 .. numUsers - 1}, items {@code 0 .. numItems - 1}; within
+ * a user, ratings keep the order in which they were added. Each (user, item) pair occurs at most
+ * once.
+ *
+ * <p>Immutable and thread-safe: the arrays are filled once by the {@link Builder} and never handed
+ * out; {@link #user(int)} returns a read-only {@link UserRatings} view over them, without copying,
+ * so that thousands of virtual clients can share one data set.
+ */
+public final class RatingsData {
+  private final int numUsers;
+  private final int numItems;
+  private final int[] offsets;
+  private final int[] items;
+  private final float[] ratings;
+  private final long[] timestamps;
+  private final String[] userLabels;
+  private final float minRating;
+  private final float maxRating;
+  private final double meanRating;
+
+  private RatingsData(
+      int numUsers,
+      int numItems,
+      int[] offsets,
+      int[] items,
+      float[] ratings,
+      long[] timestamps,
+      String[] userLabels) {
+    this.numUsers = numUsers;
+    this.numItems = numItems;
+    this.offsets = offsets;
+    this.items = items;
+    this.ratings = ratings;
+    this.timestamps = timestamps;
+    this.userLabels = userLabels;
+    float min = Float.POSITIVE_INFINITY;
+    float max = Float.NEGATIVE_INFINITY;
+    double sum = 0;
+    for (float r : ratings) {
+      min = Math.min(min, r);
+      max = Math.max(max, r);
+      sum += r;
+    }
+    this.minRating = ratings.length == 0 ? Float.NaN : min;
+    this.maxRating = ratings.length == 0 ? Float.NaN : max;
+    this.meanRating = ratings.length == 0 ? Double.NaN : sum / ratings.length;
+  }
+
+  /** A builder for a data set over {@code numUsers} users and {@code numItems} items. */
+  public static Builder builder(int numUsers, int numItems) {
+    return new Builder(numUsers, numItems);
+  }
+
+  public int numUsers() {
+    return numUsers;
+  }
+
+  public int numItems() {
+    return numItems;
+  }
+
+  public int numRatings() {
+    return items.length;
+  }
+
+  /** User {@code u}'s ratings as a view over the shared arrays (no copy). */
+  public UserRatings user(int u) {
+    checkUser(u);
+    return UserRatings.wrap(items, ratings, offsets[u], offsets[u + 1]);
+  }
+
+  public int userSize(int u) {
+    checkUser(u);
+    return offsets[u + 1] - offsets[u];
+  }
+
+  /** The item of user {@code u}'s {@code j}-th rating. */
+  public int item(int u, int j) {
+    return items[index(u, j)];
+  }
+
+  /** User {@code u}'s {@code j}-th rating. */
+  public float rating(int u, int j) {
+    return ratings[index(u, j)];
+  }
+
+  /** The timestamp of user {@code u}'s {@code j}-th rating, 0 if the source had none. */
+  public long timestamp(int u, int j) {
+    int x = index(u, j);
+    return timestamps == null ? 0L : timestamps[x];
+  }
+
+  /** The label of user {@code u} in the source (e.g. a CSV user id); default {@code "u"}. */
+  public String userLabel(int u) {
+    checkUser(u);
+    return userLabels == null ? String.valueOf(u) : userLabels[u];
+  }
+
+  /** The labels array itself (callers must not mutate), or null when labels are the default. */
+  String[] labelsOrNull() {
+    return userLabels;
+  }
+
+  /** Mean of all ratings, NaN when there are none. */
+  public double meanRating() {
+    return meanRating;
+  }
+
+  /** Smallest rating, NaN when there are none. */
+  public float minRating() {
+    return minRating;
+  }
+
+  /** Largest rating, NaN when there are none. */
+  public float maxRating() {
+    return maxRating;
+  }
+
+  /** Number of ratings of each item. */
+  public int[] itemCounts() {
+    int[] counts = new int[numItems];
+    for (int item : items) {
+      counts[item]++;
+    }
+    return counts;
+  }
+
+  /**
+   * Writes {@code user,item,rating} rows with a header line, users in index order and labelled by
+   * {@link #userLabel}. {@link CsvRatings#read(Path, int)} reads back the same ratings and labels;
+   * user indices are preserved too when every user has at least one rating (a user without
+   * ratings has no row). Used to hand a client process its users' data.
+   */
+  public void writeCsv(Path file) throws IOException {
+    try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+      w.write("user,item,rating\n");
+      StringBuilder line = new StringBuilder(64);
+      for (int u = 0; u < numUsers; u++) {
+        String label = userLabel(u);
+        for (int x = offsets[u]; x < offsets[u + 1]; x++) {
+          line.setLength(0);
+          line.append(label).append(',').append(items[x]).append(',');
+          float r = ratings[x];
+          if (r == Math.rint(r) && Math.abs(r) < 1e9f) {
+            line.append((long) r);
+          } else {
+            line.append(r);
+          }
+          line.append('\n');
+          w.append(line);
+        }
+      }
+    }
+  }
+
+  private int index(int u, int j) {
+    checkUser(u);
+    int size = offsets[u + 1] - offsets[u];
+    if (j < 0 || j >= size) {
+      throw new IndexOutOfBoundsException(
+          "j must be in [0, " + size + ") for user " + u + ". Provided value: " + j);
+    }
+    return offsets[u] + j;
+  }
+
+  private void checkUser(int u) {
+    if (u < 0 || u >= numUsers) {
+      throw new IndexOutOfBoundsException(
+          "user must be in [0, " + numUsers + "). Provided value: " + u);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "RatingsData{users=" + numUsers + ", items=" + numItems + ", ratings=" + numRatings()
+        + "}";
+  }
+
+  /**
+   * Collects ratings in any order; {@link #build()} groups them by user (stable: each user's
+   * ratings keep insertion order) and rejects a repeated (user, item) pair.
+   *
+   * <p>Not thread-safe.
+   */
+  public static final class Builder {
+    private final int numUsers;
+    private final int numItems;
+    private int size;
+    private int[] users = new int[1024];
+    private int[] items = new int[1024];
+    private float[] ratings = new float[1024];
+    private long[] timestamps = new long[1024];
+    private boolean anyTimestamp;
+    private String[] userLabels;
+    private boolean built;
+
+    private Builder(int numUsers, int numItems) {
+      if (numUsers < 0) {
+        throw new IllegalArgumentException("numUsers must be >= 0. Provided value: " + numUsers);
+      }
+      if (numItems < 1) {
+        throw new IllegalArgumentException("numItems must be >= 1. Provided value: " + numItems);
+      }
+      this.numUsers = numUsers;
+      this.numItems = numItems;
+    }
+
+    /** Adds a rating without a timestamp. */
+    public Builder add(int user, int item, float rating) {
+      return add(user, item, rating, 0L);
+    }
+
+    /** Adds one rating; {@code timestamp} is kept as given (0 means none). */
+    public Builder add(int user, int item, float rating, long timestamp) {
+      if (built) {
+        throw new IllegalStateException("builder already built");
+      }
+      if (user < 0 || user >= numUsers) {
+        throw new IllegalArgumentException(
+            "user must be in [0, " + (numUsers - 1) + "]. Provided value: " + user);
+      }
+      if (item < 0 || item >= numItems) {
+        throw new IllegalArgumentException(
+            "item must be in [0, " + (numItems - 1) + "]. Provided value: " + item);
+      }
+      if (!Float.isFinite(rating)) {
+        throw new IllegalArgumentException("rating must be finite. Provided value: " + rating);
+      }
+      if (size == users.length) {
+        int n = size * 2;
+        users = Arrays.copyOf(users, n);
+        items = Arrays.copyOf(items, n);
+        ratings = Arrays.copyOf(ratings, n);
+        timestamps = Arrays.copyOf(timestamps, n);
+      }
+      users[size] = user;
+      items[size] = item;
+      ratings[size] = rating;
+      timestamps[size] = timestamp;
+      anyTimestamp |= timestamp != 0L;
+      size++;
+      return this;
+    }
+
+    /** Labels of users {@code 0 .. numUsers - 1} (copied); default: the index as a string. */
+    public Builder userLabels(String[] labels) {
+      if (labels.length != numUsers) {
+        throw new IllegalArgumentException(
+            "userLabels length must equal numUsers " + numUsers + ". Provided value: "
+                + labels.length);
+      }
+      this.userLabels = labels.clone();
+      return this;
+    }
+
+    /** Number of ratings added so far. */
+    public int size() {
+      return size;
+    }
+
+    /**
+     * The insertion indices {@code {first, second}} of the first repeated (user, item) pair, in
+     * the order of the second occurrence, or null when there is none. Loaders use it to report
+     * the offending lines.
+     */
+    int[] findDuplicate() {
+      // Per item, the last user who rated it and at which insertion index. A repeat within a
+      // user is found by a scan in user order: stable grouping keeps the first occurrence first.
+      int[] order = groupByUser();
+      int[] lastUser = new int[numItems];
+      int[] lastIndex = new int[numItems];
+      Arrays.fill(lastUser, -1);
+      int[] best = null;
+      for (int x : order) {
+        int item = items[x];
+        if (lastUser[item] == users[x]) {
+          if (best == null || x < best[1]) {
+            best = new int[] {lastIndex[item], x};
+          }
+        } else {
+          lastUser[item] = users[x];
+          lastIndex[item] = x;
+        }
+      }
+      return best;
+    }
+
+    /**
+     * Groups the ratings by user.
+     *
+     * @throws IllegalArgumentException if a (user, item) pair was added twice
+     */
+    public RatingsData build() {
+      int[] dup = findDuplicate();
+      if (dup != null) {
+        throw new IllegalArgumentException(
+            "duplicate rating for user " + users[dup[1]] + " and item " + items[dup[1]]
+                + " (ratings #" + (dup[0] + 1) + " and #" + (dup[1] + 1) + ")");
+      }
+      int[] order = groupByUser();
+      int[] offsets = new int[numUsers + 1];
+      for (int x = 0; x < size; x++) {
+        offsets[users[x] + 1]++;
+      }
+      for (int u = 0; u < numUsers; u++) {
+        offsets[u + 1] += offsets[u];
+      }
+      int[] outItems = new int[size];
+      float[] outRatings = new float[size];
+      long[] outTimestamps = anyTimestamp ? new long[size] : null;
+      for (int y = 0; y < size; y++) {
+        int x = order[y];
+        outItems[y] = items[x];
+        outRatings[y] = ratings[x];
+        if (outTimestamps != null) {
+          outTimestamps[y] = timestamps[x];
+        }
+      }
+      built = true;
+      return new RatingsData(
+          numUsers, numItems, offsets, outItems, outRatings, outTimestamps, userLabels);
+    }
+
+    /** Insertion indices sorted by user, stable (counting sort). */
+    private int[] groupByUser() {
+      int[] start = new int[numUsers + 1];
+      for (int x = 0; x < size; x++) {
+        start[users[x] + 1]++;
+      }
+      for (int u = 0; u < numUsers; u++) {
+        start[u + 1] += start[u];
+      }
+      int[] order = new int[size];
+      for (int x = 0; x < size; x++) {
+        order[start[users[x]]++] = x;
+      }
+      return order;
+    }
+  }
+}
