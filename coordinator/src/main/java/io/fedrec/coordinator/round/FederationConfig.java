@@ -1,0 +1,408 @@
+package io.fedrec.coordinator.round;
+
+import io.fedrec.core.model.Checks;
+import io.fedrec.core.model.ModelShape;
+import io.fedrec.core.model.TrainingConfig;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Everything a federation agrees on before its first round: the model's shape, the local
+ * computation every client runs, the number of rounds, the cohort and its timeouts, and the server
+ * step. Immutable; built by {@link #builder}, which validates in {@link Builder#build()}.
+ *
+ * <p>The same configuration can be written as a properties file ({@link #toProperties()},
+ * {@link #fromProperties}); the keys are listed in {@code docs/operations.md}.
+ */
+public final class FederationConfig {
+  /** Largest number of rounds a federation may run. */
+  public static final long MAX_ROUNDS = 1_000_000;
+
+  /** Largest cohort; bounded by the exact aggregator's overflow-free contribution count. */
+  public static final int MAX_CLIENTS_PER_ROUND = 1 << 19;
+
+  /** Chunk size limits in bytes (a multiple of 4 in between). */
+  public static final int MIN_CHUNK_BYTES = 4 * 1024;
+
+  public static final int MAX_CHUNK_BYTES = 4 * 1024 * 1024;
+
+  private final int numItems;
+  private final TrainingConfig training;
+  private final long rounds;
+  private final int clientsPerRound;
+  private final int minClients;
+  private final Duration selectionTimeout;
+  private final Duration roundTimeout;
+  private final double serverLearningRate;
+  private final float initialMean;
+  private final double initScale;
+  private final long seed;
+  private final Duration retryDelay;
+  private final int maxChunkBytes;
+
+  private FederationConfig(Builder b) {
+    numItems = b.numItems;
+    training = b.training;
+    rounds = b.rounds;
+    clientsPerRound = b.clientsPerRound;
+    minClients = b.minClients == 0 ? b.clientsPerRound : b.minClients;
+    selectionTimeout = b.selectionTimeout;
+    roundTimeout = b.roundTimeout;
+    serverLearningRate = b.serverLearningRate;
+    initialMean = b.initialMean;
+    initScale = b.initScale;
+    seed = b.seed;
+    retryDelay = b.retryDelay;
+    maxChunkBytes = b.maxChunkBytes;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding this configuration's values, for deriving a variant. */
+  public Builder toBuilder() {
+    return new Builder()
+        .numItems(numItems)
+        .training(training)
+        .rounds(rounds)
+        .clientsPerRound(clientsPerRound)
+        .minClients(minClients)
+        .selectionTimeout(selectionTimeout)
+        .roundTimeout(roundTimeout)
+        .serverLearningRate(serverLearningRate)
+        .initialMean(initialMean)
+        .initScale(initScale)
+        .seed(seed)
+        .retryDelay(retryDelay)
+        .maxChunkBytes(maxChunkBytes);
+  }
+
+  public int numItems() {
+    return numItems;
+  }
+
+  public TrainingConfig training() {
+    return training;
+  }
+
+  public int rank() {
+    return training.rank();
+  }
+
+  public ModelShape shape() {
+    return new ModelShape(numItems, training.rank());
+  }
+
+  /** Number of rounds to publish; the federation is finished after round {@code rounds}. */
+  public long rounds() {
+    return rounds;
+  }
+
+  /** Cohort size: the first {@code clientsPerRound} clients to check in are selected. */
+  public int clientsPerRound() {
+    return clientsPerRound;
+  }
+
+  /** Fewest submissions a round needs to be published; fewer and it is abandoned and retried. */
+  public int minClients() {
+    return minClients;
+  }
+
+  /** How long a round waits for a full cohort before training with at least min_clients. */
+  public Duration selectionTimeout() {
+    return selectionTimeout;
+  }
+
+  /** From a round's opening to its deadline; selected clients not done by then are dropouts. */
+  public Duration roundTimeout() {
+    return roundTimeout;
+  }
+
+  public double serverLearningRate() {
+    return serverLearningRate;
+  }
+
+  public float initialMean() {
+    return initialMean;
+  }
+
+  public double initScale() {
+    return initScale;
+  }
+
+  /** Seed of the initial model (not of any privacy-relevant randomness). */
+  public long seed() {
+    return seed;
+  }
+
+  /** Delay suggested to clients that are not needed now. */
+  public Duration retryDelay() {
+    return retryDelay;
+  }
+
+  public int maxChunkBytes() {
+    return maxChunkBytes;
+  }
+
+  /** Writes every setting under its properties key. */
+  public Properties toProperties() {
+    Properties p = new Properties();
+    p.setProperty("num_items", Integer.toString(numItems));
+    p.setProperty("rank", Integer.toString(training.rank()));
+    p.setProperty("rounds", Long.toString(rounds));
+    p.setProperty("clients_per_round", Integer.toString(clientsPerRound));
+    p.setProperty("min_clients", Integer.toString(minClients));
+    p.setProperty("selection_timeout_ms", Long.toString(selectionTimeout.toMillis()));
+    p.setProperty("round_timeout_ms", Long.toString(roundTimeout.toMillis()));
+    p.setProperty("server_learning_rate", Double.toString(serverLearningRate));
+    p.setProperty("initial_mean", Float.toString(initialMean));
+    p.setProperty("init_scale", Double.toString(initScale));
+    p.setProperty("seed", Long.toString(seed));
+    p.setProperty("retry_delay_ms", Long.toString(retryDelay.toMillis()));
+    p.setProperty("max_chunk_bytes", Integer.toString(maxChunkBytes));
+    p.setProperty("user_regularization", Float.toString(training.userRegularization()));
+    p.setProperty("user_bias_regularization", Float.toString(training.userBiasRegularization()));
+    p.setProperty("item_regularization", Float.toString(training.itemRegularization()));
+    p.setProperty("local_steps", Integer.toString(training.localSteps()));
+    p.setProperty("local_learning_rate", Float.toString(training.localLearningRate()));
+    p.setProperty("rating_min", Float.toString(training.ratingMin()));
+    p.setProperty("rating_max", Float.toString(training.ratingMax()));
+    p.setProperty("item_weight_decay", Float.toString(training.itemWeightDecay()));
+    return p;
+  }
+
+  private static final Set<String> KEYS = new TreeSet<>(new FederationConfig.Builder()
+      .numItems(1).build().toProperties().stringPropertyNames());
+
+  /**
+   * Reads a configuration from properties (keys as written by {@link #toProperties()}); missing
+   * keys take their defaults, except {@code num_items}, which is required.
+   *
+   * @throws IllegalArgumentException naming the key, the rule and the value, for unknown keys,
+   *     unparsable numbers and values out of range
+   */
+  public static FederationConfig fromProperties(Properties p) {
+    for (String key : p.stringPropertyNames()) {
+      if (!KEYS.contains(key)) {
+        throw new IllegalArgumentException(
+            "unknown configuration key '" + key + "'; known keys: " + KEYS);
+      }
+    }
+    Builder b = builder();
+    if (p.getProperty("num_items") == null) {
+      throw new IllegalArgumentException("num_items is required");
+    }
+    b.numItems(intKey(p, "num_items", 0));
+    int rank = intKey(p, "rank", 16);
+    TrainingConfig d = TrainingConfig.defaults(rank);
+    b.training(
+        new TrainingConfig(
+            rank,
+            floatKey(p, "user_regularization", d.userRegularization()),
+            floatKey(p, "user_bias_regularization", d.userBiasRegularization()),
+            floatKey(p, "item_regularization", d.itemRegularization()),
+            intKey(p, "local_steps", d.localSteps()),
+            floatKey(p, "local_learning_rate", d.localLearningRate()),
+            floatKey(p, "rating_min", d.ratingMin()),
+            floatKey(p, "rating_max", d.ratingMax()),
+            floatKey(p, "item_weight_decay", d.itemWeightDecay())));
+    Builder defaults = builder();
+    b.rounds(longKey(p, "rounds", defaults.rounds));
+    b.clientsPerRound(intKey(p, "clients_per_round", defaults.clientsPerRound));
+    b.minClients(intKey(p, "min_clients", 0));
+    b.selectionTimeout(Duration.ofMillis(
+        longKey(p, "selection_timeout_ms", defaults.selectionTimeout.toMillis())));
+    b.roundTimeout(Duration.ofMillis(
+        longKey(p, "round_timeout_ms", defaults.roundTimeout.toMillis())));
+    b.serverLearningRate(doubleKey(p, "server_learning_rate", defaults.serverLearningRate));
+    b.initialMean(floatKey(p, "initial_mean", defaults.initialMean));
+    b.initScale(doubleKey(p, "init_scale", defaults.initScale));
+    b.seed(longKey(p, "seed", defaults.seed));
+    b.retryDelay(Duration.ofMillis(longKey(p, "retry_delay_ms", defaults.retryDelay.toMillis())));
+    b.maxChunkBytes(intKey(p, "max_chunk_bytes", defaults.maxChunkBytes));
+    return b.build();
+  }
+
+  private static String raw(Properties p, String key) {
+    String v = p.getProperty(key);
+    return v == null ? null : v.trim();
+  }
+
+  private static int intKey(Properties p, String key, int dflt) {
+    String v = raw(p, key);
+    try {
+      return v == null ? dflt : Integer.parseInt(v);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(key + " must be an integer. Provided value: " + v);
+    }
+  }
+
+  private static long longKey(Properties p, String key, long dflt) {
+    String v = raw(p, key);
+    try {
+      return v == null ? dflt : Long.parseLong(v);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(key + " must be an integer. Provided value: " + v);
+    }
+  }
+
+  private static double doubleKey(Properties p, String key, double dflt) {
+    String v = raw(p, key);
+    try {
+      return v == null ? dflt : Double.parseDouble(v);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(key + " must be a number. Provided value: " + v);
+    }
+  }
+
+  private static float floatKey(Properties p, String key, float dflt) {
+    return (float) doubleKey(p, key, dflt);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof FederationConfig c && c.toProperties().equals(toProperties());
+  }
+
+  @Override
+  public int hashCode() {
+    return toProperties().hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return "FederationConfig" + new TreeSet<>(toProperties().entrySet().stream()
+        .map(e -> e.getKey() + "=" + e.getValue()).toList());
+  }
+
+  /** Builder; every setter's value is checked in {@link #build()}. */
+  public static final class Builder {
+    private int numItems;
+    private TrainingConfig training;
+    private long rounds = 100;
+    private int clientsPerRound = 100;
+    private int minClients;
+    private Duration selectionTimeout = Duration.ofSeconds(60);
+    private Duration roundTimeout = Duration.ofSeconds(600);
+    private double serverLearningRate = 10;
+    private float initialMean = 3.5f;
+    private double initScale = 0.1;
+    private long seed;
+    private Duration retryDelay = Duration.ofSeconds(1);
+    private int maxChunkBytes = 1 << 20;
+
+    private Builder() {}
+
+    public Builder numItems(int numItems) {
+      this.numItems = numItems;
+      return this;
+    }
+
+    public Builder training(TrainingConfig training) {
+      this.training = Objects.requireNonNull(training, "training");
+      return this;
+    }
+
+    public Builder rounds(long rounds) {
+      this.rounds = rounds;
+      return this;
+    }
+
+    public Builder clientsPerRound(int clientsPerRound) {
+      this.clientsPerRound = clientsPerRound;
+      return this;
+    }
+
+    /** 0 (the default) means "equal to clientsPerRound". */
+    public Builder minClients(int minClients) {
+      this.minClients = minClients;
+      return this;
+    }
+
+    public Builder selectionTimeout(Duration selectionTimeout) {
+      this.selectionTimeout = Objects.requireNonNull(selectionTimeout, "selectionTimeout");
+      return this;
+    }
+
+    public Builder roundTimeout(Duration roundTimeout) {
+      this.roundTimeout = Objects.requireNonNull(roundTimeout, "roundTimeout");
+      return this;
+    }
+
+    public Builder serverLearningRate(double serverLearningRate) {
+      this.serverLearningRate = serverLearningRate;
+      return this;
+    }
+
+    public Builder initialMean(float initialMean) {
+      this.initialMean = initialMean;
+      return this;
+    }
+
+    public Builder initScale(double initScale) {
+      this.initScale = initScale;
+      return this;
+    }
+
+    public Builder seed(long seed) {
+      this.seed = seed;
+      return this;
+    }
+
+    public Builder retryDelay(Duration retryDelay) {
+      this.retryDelay = Objects.requireNonNull(retryDelay, "retryDelay");
+      return this;
+    }
+
+    public Builder maxChunkBytes(int maxChunkBytes) {
+      this.maxChunkBytes = maxChunkBytes;
+      return this;
+    }
+
+    /** @throws IllegalArgumentException naming the first invalid setting */
+    public FederationConfig build() {
+      if (numItems == 0) {
+        throw new IllegalArgumentException("num_items is required (the catalogue size)");
+      }
+      Checks.inRange("num_items", numItems, 1, ModelShape.MAX_ITEMS);
+      if (training == null) {
+        training = TrainingConfig.defaults(16);
+      }
+      new ModelShape(numItems, training.rank());
+      Checks.inRange("rounds", rounds, 1, MAX_ROUNDS);
+      Checks.inRange("clients_per_round", clientsPerRound, 1, MAX_CLIENTS_PER_ROUND);
+      if (minClients != 0) {
+        Checks.inRange("min_clients", minClients, 1, clientsPerRound);
+      }
+      positive("selection_timeout", selectionTimeout);
+      positive("round_timeout", roundTimeout);
+      if (selectionTimeout.compareTo(roundTimeout) > 0) {
+        throw new IllegalArgumentException(
+            "selection_timeout must be <= round_timeout. Provided values: selection_timeout="
+                + selectionTimeout.toMillis() + " ms, round_timeout=" + roundTimeout.toMillis()
+                + " ms");
+      }
+      Checks.finiteInRange("server_learning_rate", serverLearningRate, 1e-6, 1e6);
+      Checks.finiteInRange("initial_mean", initialMean, -1e6, 1e6);
+      Checks.finiteInRange("init_scale", initScale, 0, 10);
+      positive("retry_delay", retryDelay);
+      Checks.inRange("max_chunk_bytes", maxChunkBytes, MIN_CHUNK_BYTES, MAX_CHUNK_BYTES);
+      if (maxChunkBytes % 4 != 0) {
+        throw new IllegalArgumentException(
+            "max_chunk_bytes must be a multiple of 4. Provided value: " + maxChunkBytes);
+      }
+      return new FederationConfig(this);
+    }
+
+    private static void positive(String name, Duration d) {
+      if (d.isNegative() || d.isZero() || d.compareTo(Duration.ofDays(30)) > 0) {
+        throw new IllegalArgumentException(
+            name + " must be in (0 ms, 30 days]. Provided value: " + d.toMillis() + " ms");
+      }
+    }
+  }
+}

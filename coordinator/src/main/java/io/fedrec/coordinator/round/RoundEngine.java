@@ -1,0 +1,643 @@
+package io.fedrec.coordinator.round;
+
+import com.google.protobuf.ByteString;
+import io.fedrec.coordinator.metrics.CoordinatorMetrics;
+import io.fedrec.coordinator.round.EngineStatus.Phase;
+import io.fedrec.coordinator.store.StateStore;
+import io.fedrec.coordinator.store.StoredRound;
+import io.fedrec.core.aggregate.AggregateResult;
+import io.fedrec.core.aggregate.AggregationFactory;
+import io.fedrec.core.aggregate.AggregationProcess;
+import io.fedrec.core.aggregate.ClientContribution;
+import io.fedrec.core.aggregate.FedAvg;
+import io.fedrec.core.aggregate.ServerOptimizer;
+import io.fedrec.core.aggregate.WeightedMeanFactory;
+import io.fedrec.core.codec.TrainingConfigs;
+import io.fedrec.core.model.Checks;
+import io.fedrec.core.model.GlobalModel;
+import io.fedrec.proto.v1.CheckInRequest;
+import io.fedrec.proto.v1.CheckInResponse;
+import io.fedrec.proto.v1.DownloadModelRequest;
+import io.fedrec.proto.v1.Finished;
+import io.fedrec.proto.v1.ModelInfo;
+import io.fedrec.proto.v1.ReportFailureRequest;
+import io.fedrec.proto.v1.ReportFailureResponse;
+import io.fedrec.proto.v1.RetryAfter;
+import io.fedrec.proto.v1.SubmitUpdateResponse;
+import io.fedrec.proto.v1.Task;
+import io.fedrec.proto.v1.UpdateHeader;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Pattern;
+
+/**
+ * The coordinator's round state machine (Bonawitz et al., "Towards Federated Learning at Scale:
+ * System Design", MLSys 2019, section 2: selection, configuration, reporting). It has no threads
+ * of its own: the gRPC service calls it, and a ticker (or a test, with an injected {@link Clock})
+ * calls {@link #tick()} to apply timeouts.
+ *
+ * <p>Rounds. Round {@code R} takes the model of version {@code R - 1} as input. While its cohort
+ * fills (phase {@code SELECTION}), the first {@code clients_per_round} clients to check in are
+ * selected and each gets a {@link Task} with a random token; selected clients may download and
+ * submit at once. Selection closes when the cohort is full, or at the selection timeout if at least
+ * {@code min_clients} are selected (phase {@code TRAINING}). The round closes as soon as selection
+ * is closed and every selected client has submitted or reported failure, or at the round deadline.
+ * With at least {@code min_clients} submissions it is aggregated, stored and published, and round
+ * {@code R + 1} opens at once; otherwise it is abandoned and round {@code R} reopens with a new
+ * cohort. If aggregation, the server step or the store fails, the round is abandoned too: nothing
+ * is published that did not pass every stage (privacy stages fail closed by throwing).
+ *
+ * <p>Errors. Every method validates its request and throws {@link StatusRuntimeException} with the
+ * status codes documented in {@code coordinator.proto}; a rejected request changes nothing, so a
+ * client can correct it and retry.
+ *
+ * <p>Thread safety: all methods may be called concurrently; state changes happen under one lock.
+ * Decoding and validating an update's values happens outside it.
+ */
+public final class RoundEngine {
+  private static final Pattern REASON = Pattern.compile("[a-z0-9_]{1,64}");
+  private static final int TOKEN_BYTES = 16;
+  private static final int MAX_DETAIL_CHARS = 1024;
+
+  /** Largest accepted submission weight (users summed in one update). */
+  public static final long MAX_WEIGHT = 1L << 32;
+
+  private final FederationConfig config;
+  private final StateStore store;
+  private final Clock clock;
+  private final AggregationProcess aggregation;
+  private final ServerOptimizer optimizer;
+  private final CoordinatorMetrics metrics;
+  private final Random tokenRandom;
+  private final List<RoundListener> listeners = new CopyOnWriteArrayList<>();
+  private final io.fedrec.proto.v1.TrainingConfig trainingProto;
+
+  private GlobalModel model;
+  private ModelInfo modelInfo;
+  private OpenRound open;
+
+  private RoundEngine(Builder b) {
+    config = b.config;
+    store = b.store != null ? b.store : StateStore.inMemory();
+    clock = b.clock != null ? b.clock : Clock.systemUTC();
+    aggregation = (b.aggregation != null ? b.aggregation : new WeightedMeanFactory()).create();
+    optimizer = b.optimizer != null ? b.optimizer : new FedAvg(config.serverLearningRate());
+    metrics = b.metrics != null ? b.metrics : new CoordinatorMetrics();
+    tokenRandom = b.tokenRandom != null ? b.tokenRandom : new SecureRandom();
+    trainingProto = TrainingConfigs.toProto(config.training());
+    java.util.Optional<StoredRound> latest = store.loadLatest();
+    if (latest.isPresent()) {
+      GlobalModel m = latest.get().model();
+      if (!m.shape().equals(config.shape())) {
+        throw new IllegalStateException(
+            "the state store holds a model of " + m.shape() + " but the configuration says "
+                + config.shape() + "; use a new state directory for a different federation");
+      }
+      setModel(m);
+    } else {
+      setModel(GlobalModel.initial(
+          config.shape(), config.initialMean(), config.initScale(), config.seed()));
+    }
+    metrics.gauge("current_round", () -> status().round());
+    metrics.gauge("published_rounds", () -> model.version());
+    synchronized (this) {
+      openNextRound();
+    }
+  }
+
+  public static Builder builder(FederationConfig config) {
+    return new Builder(config);
+  }
+
+  public FederationConfig config() {
+    return config;
+  }
+
+  public CoordinatorMetrics metrics() {
+    return metrics;
+  }
+
+  public void addListener(RoundListener listener) {
+    listeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  /** The latest published model (version = rounds published), or the initial model. */
+  public synchronized GlobalModel currentModel() {
+    return model;
+  }
+
+  public synchronized EngineStatus status() {
+    if (open == null) {
+      return new EngineStatus(model.version(), Phase.FINISHED, model.version(), 0, 0, 0);
+    }
+    return new EngineStatus(open.round, open.selectionClosed ? Phase.TRAINING : Phase.SELECTION,
+        model.version(), open.participants.size(), open.submitted, open.submitted + open.failed);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // RPCs
+
+  /** Assigns a task, asks the client to come back later, or says the federation is finished. */
+  public CheckInResponse checkIn(CheckInRequest request) {
+    String clientId = clientId(request.getClientId());
+    long maxParams = request.getCapabilities().getMaxModelParameters();
+    if (maxParams < 0) {
+      throw reject(Status.INVALID_ARGUMENT,
+          "capabilities.max_model_parameters must be >= 0. Provided value: " + maxParams);
+    }
+    int numParameters = config.shape().numParameters();
+    if (maxParams != 0 && maxParams < numParameters) {
+      throw reject(Status.FAILED_PRECONDITION,
+          "the model has " + numParameters + " parameters but the client accepts at most "
+              + maxParams);
+    }
+    metrics.checkIn();
+    synchronized (this) {
+      applyTimeouts();
+      if (open == null) {
+        return CheckInResponse.newBuilder()
+            .setFinished(Finished.newBuilder().setLastRound(model.version())
+                .setReason("all " + config.rounds() + " rounds published"))
+            .build();
+      }
+      Participant p = open.participants.get(clientId);
+      if (p != null) {
+        if (p.state == State.SELECTED || p.state == State.SUBMITTING) {
+          return CheckInResponse.newBuilder().setTask(task(p)).build();
+        }
+        return retry("already_participated");
+      }
+      if (open.selectionClosed) {
+        return retry("cohort_full");
+      }
+      byte[] token = new byte[TOKEN_BYTES];
+      tokenRandom.nextBytes(token);
+      p = new Participant(clientId, ByteString.copyFrom(token));
+      open.participants.put(clientId, p);
+      metrics.taskAssigned();
+      if (open.participants.size() == config.clientsPerRound()) {
+        open.selectionClosed = true;
+      }
+      return CheckInResponse.newBuilder().setTask(task(p)).build();
+    }
+  }
+
+  /**
+   * Checks that the request holds a live task and returns the model to stream.
+   *
+   * @throws StatusRuntimeException NOT_FOUND for an unknown task, FAILED_PRECONDITION for a
+   *     round that is not open or a task already submitted
+   */
+  public GlobalModel authorizeDownload(DownloadModelRequest request) {
+    String clientId = clientId(request.getClientId());
+    synchronized (this) {
+      applyTimeouts();
+      Participant p = participant(clientId, request.getRound(), request.getTaskToken());
+      if (p.state != State.SELECTED) {
+        throw reject(Status.FAILED_PRECONDITION,
+            "round " + open.round + ": client " + clientId + " already " + p.state.done
+                + "; download refused");
+      }
+      long bytes = 4L * config.shape().numParameters();
+      open.bytesDown += bytes;
+      metrics.download(bytes);
+      return model;
+    }
+  }
+
+  /**
+   * Validates an update's header and reserves the task for one upload.
+   *
+   * @throws StatusRuntimeException INVALID_ARGUMENT for a bad weight or length, NOT_FOUND for an
+   *     unknown task, FAILED_PRECONDITION for a duplicate or concurrent submission or a closed round
+   */
+  public Submission beginSubmission(UpdateHeader header) {
+    String clientId = clientId(header.getClientId());
+    if (header.getWeight() < 1 || header.getWeight() > MAX_WEIGHT) {
+      throw reject(Status.INVALID_ARGUMENT,
+          "weight must be in [1, " + MAX_WEIGHT + "]. Provided value: " + header.getWeight());
+    }
+    int expected = config.shape().numParameters();
+    if (header.getNumParameters() != expected) {
+      throw reject(Status.INVALID_ARGUMENT,
+          "num_parameters must equal the model's " + expected + ". Provided value: "
+              + header.getNumParameters());
+    }
+    synchronized (this) {
+      applyTimeouts();
+      Participant p = participant(clientId, header.getRound(), header.getTaskToken());
+      switch (p.state) {
+        case SELECTED -> { }
+        case SUBMITTED -> throw reject(Status.FAILED_PRECONDITION,
+            "duplicate submission: client " + clientId + " already submitted to round " + open.round);
+        case SUBMITTING -> throw reject(Status.FAILED_PRECONDITION,
+            "client " + clientId + " already has an upload in progress for round " + open.round);
+        case FAILED -> throw reject(Status.FAILED_PRECONDITION,
+            "client " + clientId + " reported failure for round " + open.round
+                + "; it cannot submit to it");
+        default -> throw new AssertionError(p.state);
+      }
+      p.state = State.SUBMITTING;
+      return new Submission(open, p, header.getWeight(), expected);
+    }
+  }
+
+  /** Counts a selected client as a dropout of its round at once. Idempotent. */
+  public ReportFailureResponse reportFailure(ReportFailureRequest request) {
+    String clientId = clientId(request.getClientId());
+    if (!REASON.matcher(request.getReason()).matches()) {
+      throw reject(Status.INVALID_ARGUMENT,
+          "reason must be 1 to 64 characters from [a-z0-9_]. Provided value: \""
+              + abbreviate(request.getReason()) + "\"");
+    }
+    if (request.getDetail().length() > MAX_DETAIL_CHARS) {
+      throw reject(Status.INVALID_ARGUMENT, "detail must be at most " + MAX_DETAIL_CHARS
+          + " characters. Provided length: " + request.getDetail().length());
+    }
+    synchronized (this) {
+      applyTimeouts();
+      Participant p = participant(clientId, request.getRound(), request.getTaskToken());
+      if (p.state == State.SUBMITTED) {
+        throw reject(Status.FAILED_PRECONDITION,
+            "client " + clientId + " already submitted to round " + open.round
+                + "; a failure cannot be reported after a submission");
+      }
+      if (p.state != State.FAILED) {
+        p.state = State.FAILED;
+        open.failed++;
+        metrics.failureReported();
+        maybeClose();
+      }
+      return ReportFailureResponse.getDefaultInstance();
+    }
+  }
+
+  /** Applies the selection timeout and the round deadline; call it periodically. */
+  public synchronized void tick() {
+    applyTimeouts();
+  }
+
+  /**
+   * One reserved upload, from {@link #beginSubmission}: the caller streams the payload in and
+   * calls {@link #complete} once, or {@link #abort} if the stream broke (the task then accepts
+   * a new upload).
+   */
+  public final class Submission {
+    private final OpenRound round;
+    private final Participant participant;
+    private final long weight;
+    private final int expectedLength;
+    private boolean done;
+
+    private Submission(OpenRound round, Participant participant, long weight, int expectedLength) {
+      this.round = round;
+      this.participant = participant;
+      this.weight = weight;
+      this.expectedLength = expectedLength;
+    }
+
+    /** Number of floats the update must have. */
+    public int expectedLength() {
+      return expectedLength;
+    }
+
+    /** The round this upload belongs to. */
+    public long round() {
+      return round.round;
+    }
+
+    /**
+     * Validates the update and adds it to the round's aggregate; may close the round.
+     *
+     * @throws StatusRuntimeException INVALID_ARGUMENT for a wrong length or a value that is not
+     *     finite or exceeds the aggregator's bound (the task then accepts a corrected upload);
+     *     FAILED_PRECONDITION if the round closed meanwhile
+     */
+    public SubmitUpdateResponse complete(float[] update) {
+      String problem = validate(update);
+      synchronized (RoundEngine.this) {
+        if (done) {
+          throw new IllegalStateException("submission already completed or aborted");
+        }
+        done = true;
+        if (open != round || participant.state != State.SUBMITTING) {
+          throw reject(Status.FAILED_PRECONDITION,
+              "round " + round.round + " closed before the upload completed");
+        }
+        if (problem != null) {
+          participant.state = State.SELECTED;
+          throw reject(Status.INVALID_ARGUMENT, problem);
+        }
+        try {
+          round.aggregator.accept(new ClientContribution(participant.clientId, update, weight));
+        } catch (IllegalArgumentException | IllegalStateException e) {
+          participant.state = State.SELECTED;
+          throw reject(Status.INVALID_ARGUMENT, "update rejected by the aggregator: " + e.getMessage());
+        }
+        participant.state = State.SUBMITTED;
+        round.submitted++;
+        round.totalWeight += weight;
+        long bytes = 4L * update.length;
+        round.bytesUp += bytes;
+        metrics.submissionAccepted(bytes);
+        long roundNumber = round.round;
+        maybeClose();
+        return SubmitUpdateResponse.newBuilder().setRound(roundNumber).setAccepted(true).build();
+      }
+    }
+
+    /** Releases the reservation so that the client can upload again. Idempotent. */
+    public void abort() {
+      synchronized (RoundEngine.this) {
+        if (!done) {
+          done = true;
+          if (participant.state == State.SUBMITTING) {
+            participant.state = State.SELECTED;
+          }
+        }
+      }
+    }
+
+    private String validate(float[] update) {
+      if (update.length != expectedLength) {
+        return "update must have " + expectedLength + " values. Provided: " + update.length;
+      }
+      for (int i = 0; i < update.length; i++) {
+        float v = update[i];
+        if (!(Math.abs(v) <= WeightedMeanFactory.MAX_ABS_VALUE)) {
+          return "update values must be finite with magnitude <= "
+              + WeightedMeanFactory.MAX_ABS_VALUE + ". Provided value at index " + i + ": " + v;
+        }
+      }
+      return null;
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Round lifecycle (all under the lock)
+
+  private void openNextRound() {
+    long next = model.version() + 1;
+    if (next > config.rounds()) {
+      open = null;
+      return;
+    }
+    open = new OpenRound(next, clock.instant());
+  }
+
+  private void applyTimeouts() {
+    if (open == null) {
+      return;
+    }
+    Instant now = clock.instant();
+    if (!open.selectionClosed
+        && !now.isBefore(open.selectionDeadline)
+        && open.participants.size() >= config.minClients()) {
+      open.selectionClosed = true;
+    }
+    if (!now.isBefore(open.deadline)) {
+      close("deadline");
+    } else {
+      maybeClose();
+    }
+  }
+
+  private void maybeClose() {
+    if (open != null && open.selectionClosed && open.submitted + open.failed == open.participants.size()) {
+      close("all selected clients done");
+    }
+  }
+
+  private void close(String why) {
+    OpenRound r = open;
+    int dropouts = r.participants.size() - r.submitted;
+    if (r.submitted < config.minClients()) {
+      abandon(r, why + " with " + r.submitted + " submissions, fewer than min_clients "
+          + config.minClients());
+      return;
+    }
+    GlobalModel next;
+    AggregateResult result;
+    try {
+      result = r.aggregator.finish();
+      next = optimizer.apply(model, result);
+    } catch (RuntimeException e) {
+      abandon(r, "aggregation failed: " + e.getMessage());
+      return;
+    }
+    Instant closedAt = clock.instant();
+    Map<String, Double> measurements = new LinkedHashMap<>(result.measurements());
+    RoundRecord record = new RoundRecord(r.round, r.participants.size(), r.submitted, dropouts,
+        r.totalWeight, r.bytesUp, r.bytesDown, r.openedAt, closedAt, aggregation.name(),
+        optimizer.name(), HexFormat.of().formatHex(next.sha256()), measurements);
+    try {
+      store.publish(next, record);
+    } catch (RuntimeException e) {
+      abandon(r, "state store failed: " + e.getMessage());
+      return;
+    }
+    setModel(next);
+    metrics.roundPublished(Duration.between(r.openedAt, closedAt).toNanos(), dropouts);
+    openNextRound();
+    for (RoundListener l : listeners) {
+      l.onRoundPublished(record, next);
+    }
+  }
+
+  private void abandon(OpenRound r, String reason) {
+    metrics.roundAbandoned();
+    open = new OpenRound(r.round, clock.instant());
+    for (RoundListener l : listeners) {
+      l.onRoundAbandoned(r.round, reason);
+    }
+  }
+
+  private void setModel(GlobalModel m) {
+    model = m;
+    modelInfo = ModelInfo.newBuilder()
+        .setVersion(m.version())
+        .setNumItems(m.numItems())
+        .setRank(m.rank())
+        .setNumParameters(m.shape().numParameters())
+        .setSha256(ByteString.copyFrom(m.sha256()))
+        .build();
+  }
+
+  private Task task(Participant p) {
+    long deadlineMillis = open.deadline.toEpochMilli();
+    return Task.newBuilder()
+        .setRound(open.round)
+        .setTaskToken(p.token)
+        .setModel(modelInfo)
+        .setTraining(trainingProto)
+        .setDeadlineUnixMillis(deadlineMillis)
+        .setTimeBudgetMillis(Math.max(0, deadlineMillis - clock.millis()))
+        .setMaxChunkBytes(config.maxChunkBytes())
+        .build();
+  }
+
+  private CheckInResponse retry(String reason) {
+    metrics.retrySent();
+    return CheckInResponse.newBuilder()
+        .setRetry(RetryAfter.newBuilder()
+            .setDelayMillis(config.retryDelay().toMillis())
+            .setReason(reason))
+        .build();
+  }
+
+  private Participant participant(String clientId, long round, ByteString token) {
+    if (open == null) {
+      throw reject(Status.FAILED_PRECONDITION,
+          "the federation is finished after round " + model.version() + "; received round " + round);
+    }
+    if (round != open.round) {
+      throw reject(Status.FAILED_PRECONDITION,
+          "round " + round + " is not open; the open round is " + open.round);
+    }
+    Participant p = open.participants.get(clientId);
+    if (p == null) {
+      throw reject(Status.NOT_FOUND,
+          "client " + clientId + " holds no task for round " + round + "; check in first");
+    }
+    if (!MessageDigest.isEqual(p.token.toByteArray(), token.toByteArray())) {
+      throw reject(Status.NOT_FOUND, "unknown task token for client " + clientId + " in round " + round);
+    }
+    return p;
+  }
+
+  private String clientId(String id) {
+    try {
+      return Checks.clientId(id);
+    } catch (IllegalArgumentException e) {
+      throw reject(Status.INVALID_ARGUMENT, e.getMessage());
+    }
+  }
+
+  private StatusRuntimeException reject(Status status, String description) {
+    metrics.requestRejected();
+    return status.withDescription(description).asRuntimeException();
+  }
+
+  private static String abbreviate(String s) {
+    String shown = s.length() > 64 ? s.substring(0, 64) + "..." : s;
+    return shown.replaceAll("[^\\x20-\\x7e]", "?");
+  }
+
+  private enum State {
+    SELECTED("selected"),
+    SUBMITTING("uploading"),
+    SUBMITTED("submitted"),
+    FAILED("reported failure");
+
+    final String done;
+
+    State(String done) {
+      this.done = done;
+    }
+  }
+
+  private static final class Participant {
+    final String clientId;
+    final ByteString token;
+    State state = State.SELECTED;
+
+    Participant(String clientId, ByteString token) {
+      this.clientId = clientId;
+      this.token = token;
+    }
+  }
+
+  private final class OpenRound {
+    final long round;
+    final Instant openedAt;
+    final Instant selectionDeadline;
+    final Instant deadline;
+    final Map<String, Participant> participants = new LinkedHashMap<>();
+    final AggregationProcess.RoundAggregator aggregator;
+    boolean selectionClosed;
+    int submitted;
+    int failed;
+    long totalWeight;
+    long bytesUp;
+    long bytesDown;
+
+    OpenRound(long round, Instant openedAt) {
+      this.round = round;
+      this.openedAt = openedAt;
+      this.selectionDeadline = openedAt.plus(config.selectionTimeout());
+      this.deadline = openedAt.plus(config.roundTimeout());
+      this.aggregator = aggregation.begin(round, config.shape().numParameters());
+    }
+  }
+
+  /** Builder; only the configuration is required. */
+  public static final class Builder {
+    private final FederationConfig config;
+    private StateStore store;
+    private Clock clock;
+    private AggregationFactory aggregation;
+    private ServerOptimizer optimizer;
+    private CoordinatorMetrics metrics;
+    private Random tokenRandom;
+
+    private Builder(FederationConfig config) {
+      this.config = Objects.requireNonNull(config, "config");
+    }
+
+    /** Where published rounds go and where a restart resumes from; default in memory. */
+    public Builder store(StateStore store) {
+      this.store = store;
+      return this;
+    }
+
+    /** Time source for deadlines; default the UTC system clock. */
+    public Builder clock(Clock clock) {
+      this.clock = clock;
+      return this;
+    }
+
+    /** Default {@link WeightedMeanFactory}. */
+    public Builder aggregation(AggregationFactory aggregation) {
+      this.aggregation = aggregation;
+      return this;
+    }
+
+    /** Default {@link FedAvg} with the configuration's server learning rate. */
+    public Builder optimizer(ServerOptimizer optimizer) {
+      this.optimizer = optimizer;
+      return this;
+    }
+
+    public Builder metrics(CoordinatorMetrics metrics) {
+      this.metrics = metrics;
+      return this;
+    }
+
+    /** Source of task tokens; default {@link SecureRandom}. Seed one only in tests. */
+    public Builder tokenRandom(Random tokenRandom) {
+      this.tokenRandom = tokenRandom;
+      return this;
+    }
+
+    /**
+     * Builds the engine, resuming after the store's latest round, and opens the next round.
+     *
+     * @throws IllegalStateException if the store holds a model of another shape
+     */
+    public RoundEngine build() {
+      return new RoundEngine(this);
+    }
+  }
+}

@@ -1,0 +1,93 @@
+package io.fedrec.coordinator.service;
+
+import io.fedrec.coordinator.round.RoundEngine;
+import io.grpc.Server;
+import io.grpc.ServerBuilder;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.protobuf.services.HealthStatusManager;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs a {@link RoundEngine} as a gRPC server, in the style of grpc-java's examples: the caller
+ * picks the transport through the {@link ServerBuilder} (Netty on a port, in-process in tests),
+ * {@link #start()} binds, {@link #stop()} drains gracefully. Adds the standard health service
+ * ({@code grpc.health.v1}, service name {@code io.fedrec.v1.Coordinator} and the server as a
+ * whole) and a ticker thread that applies round timeouts every {@value #TICK_MILLIS} ms.
+ *
+ * <p>The inbound message limit is set from the configuration's {@code max_chunk_bytes}, so an
+ * oversized chunk is refused by gRPC before it is buffered.
+ */
+public final class CoordinatorServer {
+  static final long TICK_MILLIS = 250;
+  private static final System.Logger LOG = System.getLogger(CoordinatorServer.class.getName());
+  private static final Duration GRACE = Duration.ofSeconds(10);
+
+  private final Server server;
+  private final RoundEngine engine;
+  private final HealthStatusManager health = new HealthStatusManager();
+  private final ScheduledExecutorService ticker;
+
+  public CoordinatorServer(ServerBuilder<?> builder, RoundEngine engine) {
+    this.engine = Objects.requireNonNull(engine, "engine");
+    this.server = builder
+        .addService(new CoordinatorService(engine))
+        .addService(health.getHealthService())
+        .maxInboundMessageSize(engine.config().maxChunkBytes() + 64 * 1024)
+        .build();
+    this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "fedrec-coordinator-ticker");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /** Binds and starts serving. */
+  public CoordinatorServer start() throws IOException {
+    server.start();
+    health.setStatus("", ServingStatus.SERVING);
+    health.setStatus(io.fedrec.proto.v1.CoordinatorGrpc.SERVICE_NAME, ServingStatus.SERVING);
+    ticker.scheduleWithFixedDelay(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+    return this;
+  }
+
+  private void tick() {
+    try {
+      engine.tick();
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.ERROR, "round tick failed", e);
+    }
+  }
+
+  /** The bound port (useful after binding port 0); -1 for transports without ports. */
+  public int port() {
+    return server.getPort();
+  }
+
+  public RoundEngine engine() {
+    return engine;
+  }
+
+  /**
+   * Stops accepting calls, lets running ones finish for up to 10 s, then cancels the rest.
+   * Idempotent.
+   */
+  public void stop() throws InterruptedException {
+    health.enterTerminalState();
+    ticker.shutdownNow();
+    server.shutdown();
+    if (!server.awaitTermination(GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+      server.shutdownNow();
+      server.awaitTermination(GRACE.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** Blocks until the server has terminated. */
+  public void blockUntilShutdown() throws InterruptedException {
+    server.awaitTermination();
+  }
+}

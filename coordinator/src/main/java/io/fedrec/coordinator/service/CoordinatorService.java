@@ -1,0 +1,194 @@
+package io.fedrec.coordinator.service;
+
+import io.fedrec.coordinator.round.RoundEngine;
+import io.fedrec.core.codec.FloatCodec;
+import io.fedrec.core.model.GlobalModel;
+import io.fedrec.proto.v1.CheckInRequest;
+import io.fedrec.proto.v1.CheckInResponse;
+import io.fedrec.proto.v1.CoordinatorGrpc;
+import io.fedrec.proto.v1.DownloadModelRequest;
+import io.fedrec.proto.v1.ModelChunk;
+import io.fedrec.proto.v1.ReportFailureRequest;
+import io.fedrec.proto.v1.ReportFailureResponse;
+import io.fedrec.proto.v1.SubmitUpdateResponse;
+import io.fedrec.proto.v1.UpdateChunk;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+import java.util.Objects;
+
+/**
+ * The gRPC face of a {@link RoundEngine}: decodes and checks the wire format (chunk order, sizes,
+ * payload encoding) and leaves round logic to the engine. Every failure is answered with a status
+ * and a description, never a stack trace: {@code INVALID_ARGUMENT} for malformed requests,
+ * {@code RESOURCE_EXHAUSTED} for a chunk over the advertised limit, and the engine's codes
+ * otherwise; unexpected exceptions become {@code INTERNAL} with a generic description and are logged.
+ *
+ * <p>Thread-safe; stateless apart from per-call upload state.
+ */
+public final class CoordinatorService extends CoordinatorGrpc.CoordinatorImplBase {
+  private static final System.Logger LOG = System.getLogger(CoordinatorService.class.getName());
+
+  private final RoundEngine engine;
+  private final int maxChunkBytes;
+
+  public CoordinatorService(RoundEngine engine) {
+    this.engine = Objects.requireNonNull(engine, "engine");
+    this.maxChunkBytes = engine.config().maxChunkBytes();
+  }
+
+  @Override
+  public void checkIn(CheckInRequest request, StreamObserver<CheckInResponse> responses) {
+    try {
+      responses.onNext(engine.checkIn(request));
+      responses.onCompleted();
+    } catch (RuntimeException e) {
+      responses.onError(toStatus(e));
+    }
+  }
+
+  @Override
+  public void downloadModel(DownloadModelRequest request, StreamObserver<ModelChunk> responses) {
+    GlobalModel model;
+    try {
+      model = engine.authorizeDownload(request);
+    } catch (RuntimeException e) {
+      responses.onError(toStatus(e));
+      return;
+    }
+    int n = model.shape().numParameters();
+    int perChunk = maxChunkBytes / 4;
+    float[] buf = new float[Math.min(perChunk, n)];
+    for (int offset = 0; offset < n; offset += perChunk) {
+      int len = Math.min(perChunk, n - offset);
+      model.copyParameters(offset, buf, 0, len);
+      responses.onNext(ModelChunk.newBuilder()
+          .setOffset(offset)
+          .setValues(FloatCodec.encode(buf, 0, len))
+          .setLast(offset + len == n)
+          .build());
+    }
+    responses.onCompleted();
+  }
+
+  @Override
+  public void reportFailure(
+      ReportFailureRequest request, StreamObserver<ReportFailureResponse> responses) {
+    try {
+      responses.onNext(engine.reportFailure(request));
+      responses.onCompleted();
+    } catch (RuntimeException e) {
+      responses.onError(toStatus(e));
+    }
+  }
+
+  @Override
+  public StreamObserver<UpdateChunk> submitUpdate(StreamObserver<SubmitUpdateResponse> responses) {
+    return new Upload(responses);
+  }
+
+  /** One SubmitUpdate call: header first, then consecutive slices. */
+  private final class Upload implements StreamObserver<UpdateChunk> {
+    private final StreamObserver<SubmitUpdateResponse> responses;
+    private RoundEngine.Submission submission;
+    private float[] update;
+    private int filled;
+    private boolean failed;
+
+    Upload(StreamObserver<SubmitUpdateResponse> responses) {
+      this.responses = responses;
+    }
+
+    @Override
+    public void onNext(UpdateChunk chunk) {
+      if (failed) {
+        return;
+      }
+      try {
+        if (submission == null) {
+          if (!chunk.hasHeader()) {
+            throw invalid("the first UpdateChunk must carry the header");
+          }
+          if (chunk.hasValues() || chunk.getOffset() != 0) {
+            throw invalid("the header chunk must not carry values");
+          }
+          submission = engine.beginSubmission(chunk.getHeader());
+          update = new float[submission.expectedLength()];
+          return;
+        }
+        if (chunk.hasHeader()) {
+          throw invalid("only the first UpdateChunk may carry a header");
+        }
+        int bytes = chunk.getValues().getLeFloat32().size();
+        if (bytes > maxChunkBytes) {
+          throw Status.RESOURCE_EXHAUSTED
+              .withDescription("chunk payload must be at most " + maxChunkBytes
+                  + " bytes. Provided: " + bytes)
+              .asRuntimeException();
+        }
+        if (chunk.getOffset() != filled) {
+          throw invalid("chunks must be consecutive: expected offset " + filled
+              + ", received " + chunk.getOffset());
+        }
+        filled += FloatCodec.decodeInto(chunk.getValues(), update, filled);
+      } catch (RuntimeException e) {
+        fail(e);
+      }
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      failed = true;
+      if (submission != null) {
+        submission.abort();
+      }
+    }
+
+    @Override
+    public void onCompleted() {
+      if (failed) {
+        return;
+      }
+      try {
+        if (submission == null) {
+          throw invalid("the stream ended before the header");
+        }
+        if (filled != update.length) {
+          throw invalid("the stream ended after " + filled + " of " + update.length + " values");
+        }
+        SubmitUpdateResponse response = submission.complete(update);
+        responses.onNext(response);
+        responses.onCompleted();
+      } catch (RuntimeException e) {
+        fail(e);
+      }
+    }
+
+    private void fail(RuntimeException e) {
+      failed = true;
+      if (submission != null) {
+        submission.abort();
+      }
+      responses.onError(toStatus(e));
+    }
+  }
+
+  private static StatusRuntimeException invalid(String description) {
+    return Status.INVALID_ARGUMENT.withDescription(description).asRuntimeException();
+  }
+
+  static StatusRuntimeException toStatus(RuntimeException e) {
+    if (e instanceof StatusRuntimeException s) {
+      return s;
+    }
+    if (e instanceof IllegalArgumentException) {
+      return Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException();
+    }
+    if (e instanceof IllegalStateException) {
+      return Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException();
+    }
+    LOG.log(System.Logger.Level.ERROR, "internal error in the coordinator service", e);
+    return Status.INTERNAL.withDescription("internal error; see the coordinator log")
+        .asRuntimeException();
+  }
+}
