@@ -32,6 +32,7 @@ public final class CoordinatorMetrics {
   private final Counter bytesUp;
   private final Counter bytesDown;
   private final Timer roundDuration;
+  private final Timer selectionDuration;
 
   public CoordinatorMetrics() {
     this(new MetricRegistry());
@@ -52,6 +53,7 @@ public final class CoordinatorMetrics {
     bytesUp = registry.counter(PREFIX + "bytes_up");
     bytesDown = registry.counter(PREFIX + "bytes_down");
     roundDuration = registry.timer(PREFIX + "round_duration");
+    selectionDuration = registry.timer(PREFIX + "selection_duration");
   }
 
   public MetricRegistry registry() {
@@ -105,6 +107,11 @@ public final class CoordinatorMetrics {
     roundsPublished.inc();
     dropouts.inc(roundDropouts);
     roundDuration.update(durationNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+  }
+
+  /** Time from a round's opening to the close of its selection phase. */
+  public void selectionClosed(long durationNanos) {
+    selectionDuration.update(durationNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
   }
 
   public void roundAbandoned() {

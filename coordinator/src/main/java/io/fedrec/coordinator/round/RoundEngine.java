@@ -188,7 +188,7 @@ public final class RoundEngine {
       open.participants.put(clientId, p);
       metrics.taskAssigned();
       if (open.participants.size() == config.clientsPerRound()) {
-        open.selectionClosed = true;
+        closeSelection();
       }
       return CheckInResponse.newBuilder().setTask(task(p)).build();
     }
@@ -405,13 +405,18 @@ public final class RoundEngine {
     if (!open.selectionClosed
         && !now.isBefore(open.selectionDeadline)
         && open.participants.size() >= config.minClients()) {
-      open.selectionClosed = true;
+      closeSelection();
     }
     if (!now.isBefore(open.deadline)) {
       close("deadline");
     } else {
       maybeClose();
     }
+  }
+
+  private void closeSelection() {
+    open.selectionClosed = true;
+    metrics.selectionClosed(Duration.between(open.openedAt, clock.instant()).toNanos());
   }
 
   private void maybeClose() {

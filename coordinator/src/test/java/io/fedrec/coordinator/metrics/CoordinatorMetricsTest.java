@@ -33,6 +33,8 @@ class CoordinatorMetricsTest {
     assertEquals(2, reg.meter("fedrec.coordinator.retries_sent").getCount());
     assertEquals(1, metrics.submissionsAccepted());
     assertEquals(1, metrics.roundsPublished());
+    assertEquals(1, reg.timer("fedrec.coordinator.selection_duration").getCount());
+    assertEquals(1, reg.timer("fedrec.coordinator.round_duration").getCount());
     assertEquals(4L * n, reg.counter("fedrec.coordinator.bytes_up").getCount());
     assertEquals(2L, ((Gauge<?>) reg.getGauges().get("fedrec.coordinator.current_round")).getValue());
     assertEquals(1L, ((Gauge<?>) reg.getGauges().get("fedrec.coordinator.published_rounds")).getValue());
