@@ -1,0 +1,60 @@
+package io.fedrec.client;
+
+import io.fedrec.client.internal.GrpcTransport;
+import io.fedrec.proto.v1.CheckInRequest;
+import io.fedrec.proto.v1.CheckInResponse;
+import io.fedrec.proto.v1.DownloadModelRequest;
+import io.fedrec.proto.v1.ModelInfo;
+import io.fedrec.proto.v1.ReportFailureRequest;
+import io.fedrec.proto.v1.ReportFailureResponse;
+import io.fedrec.proto.v1.SubmitUpdateResponse;
+import io.fedrec.proto.v1.UpdateHeader;
+import io.grpc.Channel;
+import java.time.Duration;
+
+/**
+ * The seam between the client's protocol logic and the wire: one method per RPC of {@code
+ * io.fedrec.v1.Coordinator}, with streams already reassembled. {@link #grpc(Channel)} talks to a
+ * remote coordinator; the simulator plugs in an in-JVM implementation that calls the round engine
+ * directly, so both paths run the same client code.
+ *
+ * <p>Every method fails with an {@link io.grpc.StatusRuntimeException} whose code is one of those
+ * documented in the proto ({@code INVALID_ARGUMENT}, {@code FAILED_PRECONDITION}, {@code
+ * NOT_FOUND}, {@code RESOURCE_EXHAUSTED}, {@code UNAVAILABLE}), {@code DEADLINE_EXCEEDED} when
+ * {@code timeout} passes, or {@code DATA_LOSS} when a downloaded model fails verification.
+ *
+ * <p><b>Thread safety:</b> implementations must be safe for concurrent use; the gRPC one is.
+ */
+public interface CoordinatorTransport {
+
+  /** Checks in and returns the coordinator's answer (task, retry or finished). */
+  CheckInResponse checkIn(CheckInRequest request, Duration timeout);
+
+  /**
+   * Downloads the model that {@code info} describes and returns its parameters after checking
+   * that the chunks' offsets are consecutive from 0, that they cover exactly {@code
+   * info.num_parameters} values, that the last one is flagged {@code last}, and that the SHA-256
+   * of the reassembled vector equals {@code info.sha256}.
+   *
+   * @throws io.grpc.StatusRuntimeException with {@code DATA_LOSS} when verification fails
+   */
+  float[] downloadModel(DownloadModelRequest request, ModelInfo info, Duration timeout);
+
+  /**
+   * Uploads {@code update}: the header message first, then consecutive slices of at most {@code
+   * maxChunkBytes} payload bytes (a positive multiple of 4).
+   */
+  SubmitUpdateResponse submitUpdate(
+      UpdateHeader header, float[] update, int maxChunkBytes, Duration timeout);
+
+  /** Gives up a task, e.g. with reason {@code "no_data"} or {@code "training_error"}. */
+  ReportFailureResponse reportFailure(ReportFailureRequest request, Duration timeout);
+
+  /**
+   * A transport over a gRPC {@link Channel}, with a deadline of {@code timeout} on every call.
+   * The channel is not owned: closing it is the caller's business.
+   */
+  static CoordinatorTransport grpc(Channel channel) {
+    return new GrpcTransport(channel);
+  }
+}

@@ -1,0 +1,489 @@
+package io.fedrec.client.internal;
+
+import io.fedrec.client.ClientEventListener;
+import io.fedrec.client.CoordinatorTransport;
+import io.fedrec.client.LocalDataSource;
+import io.fedrec.core.codec.TrainingConfigs;
+import io.fedrec.core.model.GlobalModel;
+import io.fedrec.core.model.LocalTrainer;
+import io.fedrec.core.model.ModelShape;
+import io.fedrec.core.model.TrainingConfig;
+import io.fedrec.core.model.UserRatings;
+import io.fedrec.proto.v1.CheckInRequest;
+import io.fedrec.proto.v1.CheckInResponse;
+import io.fedrec.proto.v1.ClientCapabilities;
+import io.fedrec.proto.v1.DownloadModelRequest;
+import io.fedrec.proto.v1.ModelInfo;
+import io.fedrec.proto.v1.ReportFailureRequest;
+import io.fedrec.proto.v1.SubmitUpdateResponse;
+import io.fedrec.proto.v1.Task;
+import io.fedrec.proto.v1.UpdateHeader;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.function.LongSupplier;
+
+/**
+ * The client's side of the protocol, one step at a time. A {@link #step()}:
+ *
+ * <ol>
+ *   <li>checks in;
+ *   <li>on a {@code Task}: downloads the model unless the cached one has the same version and
+ *       SHA-256; reconstructs {@code p_u, b_u} and computes the update of every local user with
+ *       ratings ({@link LocalTrainer}, Federated Reconstruction, Singhal et al. 2021, Alg. 1),
+ *       summing the per-user updates in the data source's order; adds the weight decay once with
+ *       the number of participating users; submits the dense sum with weight = that number;
+ *   <li>when no user has ratings, reports {@code "no_data"}; when training fails (e.g. an item id
+ *       outside the catalogue), reports {@code "training_error"} with a detail that names no user.
+ * </ol>
+ *
+ * <p>RPCs failing with {@code UNAVAILABLE} or {@code DEADLINE_EXCEEDED} yield a {@link
+ * StepResult.Retry} whose reason is {@link StepResult.Retry#UNAVAILABLE} or {@link
+ * StepResult.Retry#DEADLINE_EXCEEDED}; the caller owns the backoff and the attempt count. An
+ * upload that failed that way is kept, and the next step retries it (without checking in) until it
+ * succeeds, is rejected, or the task's time budget has passed; an answer {@code
+ * FAILED_PRECONDITION} whose description contains "duplicate" counts as success, because it means
+ * an earlier attempt arrived.
+ *
+ * <p>Training is sequential by default. With a training executor and {@code parallelism > 1} the
+ * users (in data-source order) are cut into {@code parallelism} contiguous partitions, each summed
+ * into its own accumulator, and the partial sums are added in partition order: the result depends
+ * on {@code parallelism} but never on thread timing.
+ *
+ * <p>Listener events fired here: {@code onCheckIn}, {@code onTaskReceived}, {@code
+ * onModelUpdated}, {@code onUpdateSubmitted}, {@code onTaskFailed}. The loop around the session
+ * fires the others.
+ *
+ * <p><b>Not thread-safe:</b> one thread steps a session at a time. {@link #latestModel()} and
+ * {@link #latestTrainingConfig()} may be read from other threads (volatile).
+ */
+public final class ClientSession {
+  /** SDK name and version sent on check-in (informative). */
+  public static final String SDK_VERSION = "fedrec-java/0.1.0";
+
+  /** Chunk size used when a task does not announce one. */
+  static final int DEFAULT_MAX_CHUNK_BYTES = 1 << 20;
+
+  private final String clientId;
+  private final CoordinatorTransport transport;
+  private final LocalDataSource data;
+  private final Duration rpcTimeout;
+  private final ClientEventListener listener;
+  private final Executor trainingExecutor;
+  private final int parallelism;
+  private final Duration transportRetryDelay;
+  private final LongSupplier nanoTime;
+
+  private volatile GlobalModel model;
+  private volatile TrainingConfig trainingConfig;
+  private PendingSubmission pending;
+  private StatusRuntimeException lastTransportError;
+
+  /** A sequential session. */
+  public ClientSession(
+      String clientId,
+      CoordinatorTransport transport,
+      LocalDataSource data,
+      Duration rpcTimeout,
+      ClientEventListener listener) {
+    this(clientId, transport, data, rpcTimeout, listener, null, 1);
+  }
+
+  /**
+   * A session that trains on {@code trainingExecutor} in {@code parallelism} fixed partitions
+   * ({@code parallelism == 1} or a null executor: sequential on the stepping thread).
+   */
+  public ClientSession(
+      String clientId,
+      CoordinatorTransport transport,
+      LocalDataSource data,
+      Duration rpcTimeout,
+      ClientEventListener listener,
+      Executor trainingExecutor,
+      int parallelism) {
+    this(clientId, transport, data, rpcTimeout, listener, trainingExecutor, parallelism,
+        Duration.ofSeconds(1), System::nanoTime);
+  }
+
+  ClientSession(
+      String clientId,
+      CoordinatorTransport transport,
+      LocalDataSource data,
+      Duration rpcTimeout,
+      ClientEventListener listener,
+      Executor trainingExecutor,
+      int parallelism,
+      Duration transportRetryDelay,
+      LongSupplier nanoTime) {
+    this.clientId = io.fedrec.core.model.Checks.clientId(clientId);
+    this.transport = Objects.requireNonNull(transport, "transport");
+    this.data = Objects.requireNonNull(data, "data");
+    if (rpcTimeout == null || rpcTimeout.isNegative() || rpcTimeout.isZero()) {
+      throw new IllegalArgumentException("rpcTimeout must be > 0. Provided value: " + rpcTimeout);
+    }
+    this.rpcTimeout = rpcTimeout;
+    this.listener = listener == null ? ClientEventListener.NONE : listener;
+    io.fedrec.core.model.Checks.inRange("parallelism", parallelism, 1, 1024);
+    this.trainingExecutor = trainingExecutor;
+    this.parallelism = trainingExecutor == null ? 1 : parallelism;
+    this.transportRetryDelay = transportRetryDelay;
+    this.nanoTime = nanoTime;
+  }
+
+  /** The last downloaded and verified model, or {@code null} before the first download. */
+  public GlobalModel latestModel() {
+    return model;
+  }
+
+  /** The training configuration of the last task, or {@code null} before the first task. */
+  public TrainingConfig latestTrainingConfig() {
+    return trainingConfig;
+  }
+
+  /** The error behind the last transport-failure {@link StepResult.Retry}, or {@code null}. */
+  public StatusRuntimeException lastTransportError() {
+    return lastTransportError;
+  }
+
+  /** True when an upload interrupted by a transport failure waits to be retried. */
+  public boolean hasPendingSubmission() {
+    return pending != null;
+  }
+
+  /** Runs one protocol step; see the class documentation. Never throws for protocol errors. */
+  public StepResult step() {
+    if (pending != null) {
+      return submitPending();
+    }
+    safely(() -> listener.onCheckIn(clientId));
+    CheckInResponse response;
+    try {
+      response = transport.checkIn(checkInRequest(), rpcTimeout);
+    } catch (StatusRuntimeException e) {
+      StepResult.Retry retry = transportRetry(e);
+      return retry != null ? retry : new StepResult.Failed(-1, e);
+    }
+    switch (response.getOutcomeCase()) {
+      case RETRY:
+        return new StepResult.Retry(
+            Duration.ofMillis(Math.max(0, response.getRetry().getDelayMillis())),
+            response.getRetry().getReason());
+      case FINISHED:
+        return new StepResult.Finished(response.getFinished().getLastRound());
+      case TASK:
+        return runTask(response.getTask());
+      default:
+        return new StepResult.Failed(-1, Status.INTERNAL
+            .withDescription("check-in response carries no task, retry or finished")
+            .asRuntimeException());
+    }
+  }
+
+  private CheckInRequest checkInRequest() {
+    Collection<String> users = data.userIds();
+    return CheckInRequest.newBuilder()
+        .setClientId(clientId)
+        .setSdkVersion(SDK_VERSION)
+        .setCapabilities(ClientCapabilities.newBuilder().setMultiUser(users.size() > 1))
+        .build();
+  }
+
+  private StepResult runTask(Task task) {
+    long round = task.getRound();
+    safely(() -> listener.onTaskReceived(round));
+    long startNanos = nanoTime.getAsLong();
+
+    TrainingConfig config;
+    ModelShape shape;
+    try {
+      config = TrainingConfigs.fromProto(task.getTraining());
+      shape = checkModelInfo(task.getModel(), config);
+    } catch (IllegalArgumentException e) {
+      return fail(task, "training_error", "invalid task: " + e.getMessage(), e);
+    }
+    trainingConfig = config;
+
+    GlobalModel current = model;
+    ModelInfo info = task.getModel();
+    if (!isCached(current, info, shape)) {
+      float[] params;
+      try {
+        params = transport.downloadModel(
+            DownloadModelRequest.newBuilder()
+                .setClientId(clientId)
+                .setRound(round)
+                .setTaskToken(task.getTaskToken())
+                .build(),
+            info,
+            rpcTimeout);
+      } catch (StatusRuntimeException e) {
+        StepResult.Retry retry = transportRetry(e);
+        return retry != null ? retry : failed(round, e);
+      }
+      try {
+        current = GlobalModel.of(info.getVersion(), shape, params);
+      } catch (IllegalArgumentException e) {
+        return failed(round, Status.DATA_LOSS.withDescription(e.getMessage()).asRuntimeException());
+      }
+      model = current;
+      long version = current.version();
+      safely(() -> listener.onModelUpdated(version));
+    }
+
+    List<UserRatings> users = new ArrayList<>();
+    long ratings = 0;
+    try {
+      for (String id : data.userIds()) {
+        UserRatings r = data.ratings(id);
+        if (r == null || r.size() == 0) {
+          continue;
+        }
+        int maxItem = r.maxItem();
+        if (maxItem >= shape.numItems()) {
+          String detail = "rating for item id " + maxItem + " is outside the catalogue of "
+              + shape.numItems() + " items (num_items)";
+          return fail(task, "training_error", detail, new IllegalArgumentException(detail));
+        }
+        users.add(r);
+        ratings += r.size();
+      }
+    } catch (RuntimeException e) {
+      // The data source's message may carry user data: report the type only.
+      return fail(task, "training_error", "data source failed: " + e.getClass().getName(), e);
+    }
+    if (users.isEmpty()) {
+      return fail(task, "no_data", "no local user has ratings",
+          new IllegalStateException("no local user has ratings for round " + round));
+    }
+
+    float[] update;
+    double lossSum;
+    try {
+      float[][] partials = new float[partitions(users.size())][];
+      double[] losses = new double[partials.length];
+      train(current, config, users, partials, losses);
+      update = partials[0];
+      lossSum = losses[0];
+      for (int p = 1; p < partials.length; p++) {
+        float[] part = partials[p];
+        for (int x = 0; x < update.length; x++) {
+          update[x] += part[x];
+        }
+        lossSum += losses[p];
+      }
+      new LocalTrainer(config).addWeightDecay(current, update, users.size());
+    } catch (RuntimeException e) {
+      return fail(task, "training_error", "local training failed: " + e.getClass().getName(), e);
+    }
+
+    UpdateHeader header = UpdateHeader.newBuilder()
+        .setClientId(clientId)
+        .setRound(round)
+        .setTaskToken(task.getTaskToken())
+        .setWeight(users.size())
+        .setNumParameters(update.length)
+        .build();
+    long budget = task.getTimeBudgetMillis();
+    long deadline = budget > 0 ? startNanos + Duration.ofMillis(budget).toNanos() : Long.MAX_VALUE;
+    pending = new PendingSubmission(header, update, chunkBytes(task.getMaxChunkBytes()),
+        users.size(), lossSum, ratings, deadline, false);
+    return submitPending();
+  }
+
+  private int partitions(int users) {
+    return Math.max(1, Math.min(parallelism, users));
+  }
+
+  /**
+   * Fills {@code partials[p]} with the summed updates of the {@code p}-th contiguous partition of
+   * {@code users} and {@code losses[p]} with its loss.
+   */
+  private void train(
+      GlobalModel current, TrainingConfig config, List<UserRatings> users, float[][] partials,
+      double[] losses) {
+    int parts = partials.length;
+    int n = users.size();
+    if (parts == 1) {
+      partials[0] = new float[current.shape().numParameters()];
+      losses[0] = trainRange(current, config, users, 0, n, partials[0]);
+      return;
+    }
+    CompletableFuture<?>[] futures = new CompletableFuture<?>[parts];
+    for (int p = 0; p < parts; p++) {
+      int part = p;
+      int from = (int) ((long) n * p / parts);
+      int to = (int) ((long) n * (p + 1) / parts);
+      futures[p] = CompletableFuture.runAsync(() -> {
+        float[] acc = new float[current.shape().numParameters()];
+        losses[part] = trainRange(current, config, users, from, to, acc);
+        partials[part] = acc;
+      }, trainingExecutor);
+    }
+    try {
+      CompletableFuture.allOf(futures).join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw e;
+    }
+  }
+
+  private static double trainRange(
+      GlobalModel current, TrainingConfig config, List<UserRatings> users, int from, int to,
+      float[] acc) {
+    LocalTrainer trainer = new LocalTrainer(config);
+    double loss = 0;
+    for (int u = from; u < to; u++) {
+      loss += trainer.accumulateUserUpdate(current, users.get(u), acc);
+    }
+    return loss;
+  }
+
+  private StepResult submitPending() {
+    PendingSubmission p = pending;
+    long round = p.header.getRound();
+    if (p.resumed && nanoTime.getAsLong() - p.deadlineNanos > 0) {
+      pending = null;
+      return failed(round, Status.DEADLINE_EXCEEDED
+          .withDescription("task time budget of round " + round
+              + " passed before the upload succeeded")
+          .asRuntimeException());
+    }
+    SubmitUpdateResponse response;
+    try {
+      response = transport.submitUpdate(p.header, p.update, p.maxChunkBytes, rpcTimeout);
+    } catch (StatusRuntimeException e) {
+      StepResult.Retry retry = transportRetry(e);
+      if (retry != null) {
+        pending = p.resumedCopy();
+        return retry;
+      }
+      pending = null;
+      if (isDuplicate(e)) {
+        // Only an earlier upload of this very update can have made it a duplicate.
+        return participated(p);
+      }
+      return failed(round, e);
+    }
+    pending = null;
+    if (!response.getAccepted()) {
+      return failed(round, new IllegalStateException(
+          "coordinator did not accept the update for round " + round));
+    }
+    return participated(p);
+  }
+
+  private StepResult participated(PendingSubmission p) {
+    long round = p.header.getRound();
+    safely(() -> listener.onUpdateSubmitted(round, p.users));
+    return new StepResult.Participated(round, p.users, p.lossSum, p.ratings);
+  }
+
+  private static boolean isDuplicate(StatusRuntimeException e) {
+    String description = e.getStatus().getDescription();
+    return e.getStatus().getCode() == Status.Code.FAILED_PRECONDITION
+        && description != null
+        && description.toLowerCase(Locale.ROOT).contains("duplicate");
+  }
+
+  private static boolean isCached(GlobalModel cached, ModelInfo info, ModelShape shape) {
+    return cached != null
+        && cached.version() == info.getVersion()
+        && cached.shape().equals(shape)
+        && Arrays.equals(cached.sha256(), info.getSha256().toByteArray());
+  }
+
+  private static ModelShape checkModelInfo(ModelInfo info, TrainingConfig config) {
+    if (info.getRank() != config.rank()) {
+      throw new IllegalArgumentException("model rank must equal training rank " + config.rank()
+          + ". Provided value: " + info.getRank());
+    }
+    ModelShape shape = new ModelShape(info.getNumItems(), info.getRank());
+    if (info.getNumParameters() != shape.numParameters()) {
+      throw new IllegalArgumentException("model num_parameters must be num_items * (rank + 1) + 1 = "
+          + shape.numParameters() + ". Provided value: " + info.getNumParameters());
+    }
+    if (info.getVersion() < 0) {
+      throw new IllegalArgumentException(
+          "model version must be >= 0. Provided value: " + info.getVersion());
+    }
+    return shape;
+  }
+
+  private static int chunkBytes(int announced) {
+    if (announced <= 0) {
+      return DEFAULT_MAX_CHUNK_BYTES;
+    }
+    return Math.max(4, announced & ~3);
+  }
+
+  /** Maps retryable statuses to a Retry (remembering the error); null for any other status. */
+  private StepResult.Retry transportRetry(StatusRuntimeException e) {
+    Status.Code code = e.getStatus().getCode();
+    if (code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED) {
+      lastTransportError = e;
+      return new StepResult.Retry(transportRetryDelay, code == Status.Code.UNAVAILABLE
+          ? StepResult.Retry.UNAVAILABLE : StepResult.Retry.DEADLINE_EXCEEDED);
+    }
+    return null;
+  }
+
+  /** Reports the failure to the coordinator (best effort) and returns Failed. */
+  private StepResult fail(Task task, String reason, String detail, Throwable cause) {
+    try {
+      transport.reportFailure(
+          ReportFailureRequest.newBuilder()
+              .setClientId(clientId)
+              .setRound(task.getRound())
+              .setTaskToken(task.getTaskToken())
+              .setReason(reason)
+              .setDetail(detail)
+              .build(),
+          rpcTimeout);
+    } catch (StatusRuntimeException e) {
+      // The coordinator counts us as a dropout at the deadline anyway.
+      cause.addSuppressed(e);
+    }
+    return failed(task.getRound(), cause);
+  }
+
+  private StepResult failed(long round, Throwable cause) {
+    safely(() -> listener.onTaskFailed(round, cause));
+    return new StepResult.Failed(round, cause);
+  }
+
+  /** Listener exceptions must not break the protocol. */
+  private static void safely(Runnable event) {
+    try {
+      event.run();
+    } catch (RuntimeException ignored) {
+      // documented: listener exceptions are ignored
+    }
+  }
+
+  /** An update computed for a task, kept until the coordinator has answered its upload. */
+  private record PendingSubmission(
+      UpdateHeader header,
+      float[] update,
+      int maxChunkBytes,
+      int users,
+      double lossSum,
+      long ratings,
+      long deadlineNanos,
+      boolean resumed) {
+    PendingSubmission resumedCopy() {
+      return new PendingSubmission(
+          header, update, maxChunkBytes, users, lossSum, ratings, deadlineNanos, true);
+    }
+  }
+}
