@@ -1,0 +1,253 @@
+package io.fedrec.simulator.cli;
+
+import io.fedrec.coordinator.round.EngineStatus;
+import io.fedrec.coordinator.round.FederationConfig;
+import io.fedrec.coordinator.round.RoundEngine;
+import io.fedrec.coordinator.round.RoundListener;
+import io.fedrec.coordinator.round.RoundRecord;
+import io.fedrec.coordinator.service.CoordinatorServer;
+import io.fedrec.coordinator.store.StateStore;
+import io.fedrec.core.model.GlobalModel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code fedrec coordinator}: the coordinator as a gRPC server process (plaintext), optionally
+ * checkpointing every published round to {@code --state-dir} and resuming from it on start.
+ */
+@Command(
+    name = "coordinator",
+    mixinStandardHelpOptions = true,
+    description =
+        "Runs the coordinator as a gRPC server (plaintext: use it only on a trusted "
+            + "network). Settings come from --config (a properties file; keys in "
+            + "docs/operations.md) and the flags, which override it. With --state-dir every "
+            + "published round is checkpointed and a restart resumes after the last one. "
+            + "SIGTERM stops it gracefully.")
+final class CoordinatorCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--port", paramLabel = "PORT", defaultValue = "50051",
+      description = "TCP port, 0 for any free one (default: ${DEFAULT-VALUE})")
+  int port;
+
+  @Option(names = "--bind", paramLabel = "HOST", defaultValue = "0.0.0.0",
+      description = "address to listen on (default: ${DEFAULT-VALUE})")
+  String bind;
+
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "federation settings as a properties file")
+  Path config;
+
+  @Option(names = "--state-dir", paramLabel = "DIR",
+      description = "checkpoint directory (default: in memory, nothing survives a restart)")
+  Path stateDir;
+
+  @Option(names = "--num-items", paramLabel = "N", description = "catalogue size (required"
+      + " unless num_items is in --config)")
+  Integer numItems;
+
+  @Option(names = "--rank", paramLabel = "K", description = "latent dimension (default: 16)")
+  Integer rank;
+
+  @Option(names = "--rounds", paramLabel = "N", description = "rounds to publish (default: 100)")
+  Long rounds;
+
+  @Option(names = "--clients-per-round", paramLabel = "N",
+      description = "cohort size (default: 100)")
+  Integer clientsPerRound;
+
+  @Option(names = "--min-clients", paramLabel = "N",
+      description = "fewest submissions to publish a round (default: --clients-per-round)")
+  Integer minClients;
+
+  @Option(names = "--initial-mean", paramLabel = "X",
+      description = "initial global mean rating (default: 3.5)")
+  Float initialMean;
+
+  @Option(names = "--exit-when-finished",
+      description = "stop once the last round is published (default: keep answering"
+          + " 'finished' until stopped)")
+  boolean exitWhenFinished;
+
+  /** Properties keys set by flags. */
+  private static final Map<String, String> FLAGS = new LinkedHashMap<>();
+
+  static {
+    FLAGS.put("num_items", "--num-items");
+    FLAGS.put("rank", "--rank");
+    FLAGS.put("rounds", "--rounds");
+    FLAGS.put("clients_per_round", "--clients-per-round");
+    FLAGS.put("min_clients", "--min-clients");
+    FLAGS.put("initial_mean", "--initial-mean");
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter o = spec.commandLine().getOut();
+    Flags.inRange("--port", port, 0, 65535);
+    if (bind == null || bind.isBlank()) {
+      throw CliException.usage("--bind must be a host name or address. Provided value: \""
+          + bind + "\"");
+    }
+    FederationConfig federation = federationConfig();
+    StateStore store;
+    try {
+      store = stateDir == null ? StateStore.inMemory() : StateStore.directory(stateDir);
+    } catch (IllegalArgumentException e) {
+      throw CliException.usage("--state-dir " + stateDir + ": " + e.getMessage(), e);
+    }
+    CountDownLatch finished = new CountDownLatch(1);
+    RoundEngine engine = RoundEngine.builder(federation).store(store).build();
+    engine.addListener(new RoundListener() {
+      @Override
+      public void onRoundPublished(RoundRecord r, GlobalModel model) {
+        synchronized (o) {
+          o.printf("round %d published: submitted %d/%d, weight %d, sha256 %s%n",
+              r.round(), r.submitted(), r.selected(), r.totalWeight(),
+              r.modelSha256Hex().substring(0, Math.min(16, r.modelSha256Hex().length())));
+          o.flush();
+        }
+        if (r.round() >= federation.rounds()) {
+          finished.countDown();
+        }
+      }
+
+      @Override
+      public void onRoundAbandoned(long round, String reason) {
+        synchronized (o) {
+          o.printf("round %d abandoned: %s%n", round, reason);
+          o.flush();
+        }
+      }
+    });
+    CoordinatorServer server = new CoordinatorServer(
+        NettyServerBuilder.forAddress(new InetSocketAddress(bind, port)), engine);
+    try {
+      server.start();
+    } catch (IOException e) {
+      throw CliException.failure("cannot listen on " + bind + ":" + port + ": " + e.getMessage(),
+          e);
+    }
+    Thread hook = new Thread(() -> {
+      try {
+        server.stop();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } finally {
+        store.close();
+      }
+    }, "fedrec-coordinator-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    EngineStatus status = engine.status();
+    synchronized (o) {
+      o.printf("coordinator listening on %s:%d; %s%n", bind, server.port(),
+          status.publishedRounds() == 0
+              ? "starting at round 1 of " + federation.rounds()
+              : "resuming after round " + status.publishedRounds() + " of "
+                  + federation.rounds());
+      o.flush();
+    }
+    if (status.phase() == EngineStatus.Phase.FINISHED) {
+      finished.countDown();
+    }
+    if (exitWhenFinished) {
+      finished.await();
+      server.stop();
+      store.close();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // the JVM is already exiting; the hook stops the server (again, harmlessly)
+      }
+      synchronized (o) {
+        o.printf("federation finished after round %d%n", engine.status().publishedRounds());
+        o.flush();
+      }
+    } else {
+      server.blockUntilShutdown();
+    }
+    return 0;
+  }
+
+  private FederationConfig federationConfig() {
+    Properties p = new Properties();
+    if (config != null) {
+      if (!Files.isRegularFile(config)) {
+        throw CliException.usage("--config " + config + " does not exist or is not a file");
+      }
+      try (Reader r = Files.newBufferedReader(config, StandardCharsets.UTF_8)) {
+        p.load(r);
+      } catch (IOException | IllegalArgumentException e) {
+        throw CliException.usage("--config " + config + ": cannot read: " + e.getMessage(), e);
+      }
+    }
+    if (numItems != null) {
+      Flags.inRange("--num-items", numItems, 1, io.fedrec.core.model.ModelShape.MAX_ITEMS);
+    }
+    set(p, "num_items", numItems);
+    set(p, "rank", rank);
+    set(p, "rounds", rounds);
+    set(p, "clients_per_round", clientsPerRound);
+    set(p, "min_clients", minClients);
+    set(p, "initial_mean", initialMean);
+    try {
+      return FederationConfig.fromProperties(p);
+    } catch (IllegalArgumentException e) {
+      String message = e.getMessage() == null ? "" : e.getMessage();
+      if (message.startsWith("num_items is required")) {
+        throw CliException.usage("--num-items is required (or num_items in --config)", e);
+      }
+      for (Map.Entry<String, String> f : FLAGS.entrySet()) {
+        if (message.startsWith(f.getKey() + " ")) {
+          boolean fromFlag = p.getProperty(f.getKey()) != null && flagValue(f.getKey()) != null;
+          if (fromFlag) {
+            throw CliException.usage(f.getValue() + message.substring(f.getKey().length()), e);
+          }
+        }
+      }
+      throw CliException.usage(
+          (config == null ? "" : "--config " + config + ": ") + message, e);
+    }
+  }
+
+  private Object flagValue(String key) {
+    switch (key) {
+      case "num_items":
+        return numItems;
+      case "rank":
+        return rank;
+      case "rounds":
+        return rounds;
+      case "clients_per_round":
+        return clientsPerRound;
+      case "min_clients":
+        return minClients;
+      case "initial_mean":
+        return initialMean;
+      default:
+        return null;
+    }
+  }
+
+  private static void set(Properties p, String key, Object value) {
+    if (value != null) {
+      p.setProperty(key, value.toString());
+    }
+  }
+}

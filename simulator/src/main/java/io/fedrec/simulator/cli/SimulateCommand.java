@@ -1,0 +1,244 @@
+package io.fedrec.simulator.cli;
+
+import io.fedrec.core.model.TrainingConfig;
+import io.fedrec.simulator.data.Split;
+import io.fedrec.simulator.report.SimulationReport;
+import io.fedrec.simulator.sim.RoundRow;
+import io.fedrec.simulator.sim.Simulation;
+import io.fedrec.simulator.sim.SimulationConfig;
+import io.fedrec.simulator.sim.SimulationResult;
+import io.fedrec.simulator.sim.Transport;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code fedrec simulate}: a federation of virtual clients over the real coordinator and SDK. */
+@Command(
+    name = "simulate",
+    mixinStandardHelpOptions = true,
+    description =
+        "Runs a simulated federation (one virtual client per user, or silos) over the "
+            + "real coordinator and client SDK, prints the test RMSE every --eval-every rounds "
+            + "and a summary, and writes summary.json and rounds.csv to --out.")
+final class SimulateCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Mixin DataOptions data;
+
+  @Option(names = "--rounds", paramLabel = "N", defaultValue = "" + SimulationConfig.DEFAULT_ROUNDS,
+      description = "rounds to publish (default: ${DEFAULT-VALUE})")
+  long rounds;
+
+  @Option(names = "--clients-per-round", paramLabel = "N", defaultValue = "100",
+      description = "cohort size; capped at the number of clients (default: ${DEFAULT-VALUE})")
+  int clientsPerRound;
+
+  @Option(names = "--users-per-client", paramLabel = "N", defaultValue = "1",
+      description = "1 = cross-device (a client per user); more groups users into silos"
+          + " (default: ${DEFAULT-VALUE})")
+  int usersPerClient;
+
+  @Option(names = "--rank", paramLabel = "K", defaultValue = "16",
+      description = "latent dimension (default: ${DEFAULT-VALUE})")
+  int rank;
+
+  @Option(names = "--server-lr", paramLabel = "X", defaultValue = "10",
+      description = "server learning rate of FedAvg (default: ${DEFAULT-VALUE})")
+  double serverLr;
+
+  @Option(names = "--local-steps", paramLabel = "N",
+      description = "local gradient steps per round (default: 2)")
+  Integer localSteps;
+
+  @Option(names = "--local-lr", paramLabel = "X",
+      description = "learning rate of the local steps (default: 0.05)")
+  Float localLr;
+
+  @Option(names = "--user-reg", paramLabel = "X",
+      description = "ridge penalty on the private user vector (default: 10)")
+  Float userReg;
+
+  @Option(names = "--item-reg", paramLabel = "X",
+      description = "L2 penalty per rating on item factors and biases (default: 0.1)")
+  Float itemReg;
+
+  @Option(names = "--eval-every", paramLabel = "N", defaultValue = "" + SimulationConfig.DEFAULT_EVAL_EVERY,
+      description = "evaluate on the test set every N rounds and after the last"
+          + " (default: ${DEFAULT-VALUE})")
+  int evalEvery;
+
+  @Option(names = "--transport", paramLabel = "KIND", defaultValue = "direct",
+      description = "direct, inprocess or tcp (default: ${DEFAULT-VALUE})")
+  String transport;
+
+  @Option(names = "--threads", paramLabel = "N",
+      description = "worker threads (default: the number of processors)")
+  Integer threads;
+
+  @Option(names = "--out", paramLabel = "DIR", defaultValue = "out/simulate",
+      description = "where summary.json and rounds.csv go (default: ${DEFAULT-VALUE})")
+  Path out;
+
+  @Option(names = "--privacy", paramLabel = "MODE", defaultValue = "none",
+      description = "differential privacy; only 'none' is implemented in this version")
+  String privacy;
+
+  @Option(names = "--secagg", paramLabel = "MODE", defaultValue = "off",
+      description = "secure aggregation; only 'off' is implemented in this version")
+  String secagg;
+
+  /** Library parameter names (SimulationConfig, TrainingConfig) to flags. */
+  static final Map<String, String> FLAGS = new LinkedHashMap<>();
+
+  static {
+    FLAGS.put("rounds", "--rounds");
+    FLAGS.put("clientsPerRound", "--clients-per-round");
+    FLAGS.put("usersPerClient", "--users-per-client");
+    FLAGS.put("rank", "--rank");
+    FLAGS.put("serverLearningRate", "--server-lr");
+    FLAGS.put("evalEvery", "--eval-every");
+    FLAGS.put("threads", "--threads");
+    FLAGS.put("transport", "--transport");
+    FLAGS.put("local_steps", "--local-steps");
+    FLAGS.put("local_learning_rate", "--local-lr");
+    FLAGS.put("user_regularization", "--user-reg");
+    FLAGS.put("item_regularization", "--item-reg");
+  }
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter o = spec.commandLine().getOut();
+    requireOnly("--privacy", privacy, "none");
+    requireOnly("--secagg", secagg, "off");
+    SimulationConfig config = config();
+    Split split = data.load();
+    Simulation simulation;
+    try {
+      simulation = new Simulation(config, split);
+    } catch (IllegalArgumentException e) {
+      throw Flags.rename(e, FLAGS, null);
+    }
+    try {
+      java.nio.file.Files.createDirectories(out);
+    } catch (IOException e) {
+      throw CliException.failure("cannot create the --out directory " + out + ": " + e, e);
+    }
+    o.printf(Locale.ROOT,
+        "simulate: %s/%s, %d users, %d items, %d train / %d test ratings%n",
+        split.dataset(), split.splitName(), split.numUsers(), split.numItems(),
+        split.train().numRatings(), split.test().numRatings());
+    o.printf(Locale.ROOT,
+        "  %d clients (%d user%s each), %d per round, %d rounds, rank %d, server lr %s,"
+            + " transport %s, %d threads%n",
+        simulation.numClients(), config.usersPerClient(), config.usersPerClient() == 1 ? "" : "s",
+        simulation.cohortSize(),
+        config.rounds(), config.rank(), number(config.serverLearningRate()),
+        config.transport().cliName(), config.threads());
+    if (simulation.cohortSize() < config.clientsPerRound()) {
+      o.printf(Locale.ROOT, "  note: --clients-per-round %d capped at the %d clients%n",
+          config.clientsPerRound(), simulation.numClients());
+    }
+    o.flush();
+    int width = Long.toString(config.rounds()).length();
+    SimulationResult result = simulation.run((row, c) -> {
+      if (row.evaluated()) {
+        printRow(o, row, c, width);
+      }
+    });
+    SimulationReport.write(result, out);
+    double rmse = result.finalMetrics().rmse();
+    double base = result.baseline().rmse();
+    o.printf(Locale.ROOT, "final test RMSE %.4f  MAE %.4f  after %d rounds%n",
+        rmse, result.finalMetrics().mae(), result.rounds());
+    o.printf(Locale.ROOT, "bias baseline test RMSE %.4f: federated model is %.1f%% %s%n",
+        base, Math.abs(100 * (base - rmse) / base), rmse <= base ? "better" : "worse");
+    o.printf(Locale.ROOT, "wall time %.1f s; %s up, %s down%n",
+        result.wallSeconds(), bytes(result.totalBytesUp()), bytes(result.totalBytesDown()));
+    o.printf("wrote %s and %s%n",
+        out.resolve(SimulationReport.SUMMARY), out.resolve(SimulationReport.ROUNDS));
+    o.flush();
+    return 0;
+  }
+
+  private SimulationConfig config() {
+    Transport kind;
+    try {
+      kind = Transport.parse(transport);
+    } catch (IllegalArgumentException e) {
+      throw Flags.rename(e, FLAGS, null);
+    }
+    try {
+      TrainingConfig d = TrainingConfig.defaults(rank);
+      TrainingConfig training = new TrainingConfig(
+          rank,
+          userReg == null ? d.userRegularization() : userReg,
+          d.userBiasRegularization(),
+          itemReg == null ? d.itemRegularization() : itemReg,
+          localSteps == null ? d.localSteps() : localSteps,
+          localLr == null ? d.localLearningRate() : localLr,
+          d.ratingMin(),
+          d.ratingMax(),
+          d.itemWeightDecay());
+      SimulationConfig.Builder b = SimulationConfig.builder()
+          .dataset(data.dataset)
+          .split(data.splitName())
+          .rounds(rounds)
+          .clientsPerRound(clientsPerRound)
+          .usersPerClient(usersPerClient)
+          .rank(rank)
+          .training(training)
+          .serverLearningRate(serverLr)
+          .seed(data.seed)
+          .evalEvery(evalEvery)
+          .transport(kind);
+      if (threads != null) {
+        b.threads(threads);
+      }
+      return b.build();
+    } catch (IllegalArgumentException e) {
+      throw Flags.rename(e, FLAGS, null);
+    }
+  }
+
+  static void requireOnly(String flag, String value, String allowed) {
+    if (!allowed.equals(value)) {
+      throw CliException.usage(flag + ": only '" + allowed
+          + "' is implemented in this version. Provided value: " + value);
+    }
+  }
+
+  private static void printRow(PrintWriter o, RoundRow row, SimulationConfig c, int width) {
+    o.printf(Locale.ROOT, "round %" + width + "d/%d  test RMSE %.4f  train RMSE %s  clients %d%n",
+        row.round(), c.rounds(), row.testRmse(),
+        Double.isNaN(row.trainRmse()) ? "   n/a" : String.format(Locale.ROOT, "%.4f",
+            row.trainRmse()),
+        row.clients());
+    o.flush();
+  }
+
+  private static String number(double v) {
+    return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
+  }
+
+  static String bytes(long n) {
+    if (n < 1024) {
+      return n + " B";
+    }
+    if (n < 1024 * 1024) {
+      return String.format(Locale.ROOT, "%.1f KiB", n / 1024.0);
+    }
+    if (n < 1024L * 1024 * 1024) {
+      return String.format(Locale.ROOT, "%.1f MiB", n / (1024.0 * 1024));
+    }
+    return String.format(Locale.ROOT, "%.2f GiB", n / (1024.0 * 1024 * 1024));
+  }
+}

@@ -1,0 +1,425 @@
+package io.fedrec.simulator.sim;
+
+import io.fedrec.client.ClientEventListener;
+import io.fedrec.client.CoordinatorTransport;
+import io.fedrec.client.internal.ClientSession;
+import io.fedrec.client.internal.StepResult;
+import io.fedrec.coordinator.round.EngineStatus;
+import io.fedrec.coordinator.round.FederationConfig;
+import io.fedrec.coordinator.round.RoundEngine;
+import io.fedrec.coordinator.round.RoundListener;
+import io.fedrec.coordinator.round.RoundRecord;
+import io.fedrec.coordinator.service.CoordinatorServer;
+import io.fedrec.core.model.GlobalModel;
+import io.fedrec.simulator.baseline.BiasBaseline;
+import io.fedrec.simulator.data.RatingsData;
+import io.fedrec.simulator.data.Split;
+import io.fedrec.simulator.eval.Evaluator;
+import io.fedrec.simulator.eval.RatingMetrics;
+import io.grpc.ManagedChannel;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Random;
+import java.util.SplittableRandom;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Runs a whole federation in one JVM over the real coordinator ({@link RoundEngine}) and the real
+ * client protocol ({@link ClientSession}), with virtual clients holding the training users of a
+ * {@link Split}.
+ *
+ * <h2>Set-up</h2>
+ *
+ * <ul>
+ *   <li>Clients: the training users that have at least one rating, in index order, grouped into
+ *       runs of {@code usersPerClient} (1: one device per user; more: silos). A client reads its
+ *       users' ratings in place ({@link io.fedrec.core.model.UserRatings#wrap}); nothing is copied.
+ *   <li>Coordinator: a {@link FederationConfig} with the catalogue size of the data, the cohort
+ *       {@code min(clientsPerRound, clients)}, {@code minClients = max(1, cohort / 2)}, the mean
+ *       training rating as the initial {@code mu} and the configured seed; its clock is a {@link
+ *       SimulatedClock}, so no timeout ever fires because the machine is slow.
+ * </ul>
+ *
+ * <h2>A round</h2>
+ *
+ * <ol>
+ *   <li>Sample the cohort: distinct clients drawn by a partial Fisher-Yates shuffle from a
+ *       {@code SplittableRandom} seeded by {@code (seed, round)}.
+ *   <li>Run one {@link ClientSession#step()} per sampled client, in parallel on a fixed pool: each
+ *       checks in, is selected, downloads the model, trains its users and submits. The last
+ *       submission closes and publishes the round inside the engine.
+ *   <li>If the round is still open (a client failed), move the clock past the round deadline and
+ *       {@code tick()}: the engine closes it with what it has, or abandons it and reopens the same
+ *       round number, which is then run again with a new cohort.
+ *   <li>Every {@code evalEvery} rounds, and after the last, score the model with {@link
+ *       Evaluator} (each test user reconstructed from its own training ratings).
+ * </ol>
+ *
+ * <h2>Determinism</h2>
+ *
+ * Cohorts depend only on the seed and the round, the initial model on the seed, and the
+ * coordinator's sum is exact fixed point, so the published models are bit-identical across runs,
+ * pool sizes and transports. Reported training losses are summed in cohort order.
+ *
+ * <p>Not thread-safe: call {@link #run} from one thread at a time.
+ */
+public final class Simulation {
+  /** Deadline of every client RPC over gRPC transports. */
+  static final Duration RPC_TIMEOUT = Duration.ofSeconds(60);
+
+  /** A round abandoned this many times in a row stops the simulation. */
+  static final int MAX_ABANDONED_IN_A_ROW = 3;
+
+  /** Receives each published round as soon as it is known (evaluation included). */
+  @FunctionalInterface
+  public interface Progress {
+    void onRound(RoundRow row, SimulationConfig config);
+
+    Progress NONE = (row, config) -> {};
+  }
+
+  private final SimulationConfig config;
+  private final Split split;
+  private final List<VirtualClient> clients;
+  private final int cohortSize;
+
+  /**
+   * Prepares the virtual clients; nothing runs until {@link #run}.
+   *
+   * @throws IllegalArgumentException if no training user has a rating
+   */
+  public Simulation(SimulationConfig config, Split split) {
+    this.config = Objects.requireNonNull(config, "config");
+    this.split = Objects.requireNonNull(split, "split");
+    this.clients = makeClients(split.train(), config.usersPerClient());
+    if (clients.isEmpty()) {
+      throw new IllegalArgumentException("the training data has no user with a rating");
+    }
+    this.cohortSize = Math.min(config.clientsPerRound(), clients.size());
+  }
+
+  private static List<VirtualClient> makeClients(RatingsData train, int usersPerClient) {
+    int n = 0;
+    int[] users = new int[train.numUsers()];
+    for (int u = 0; u < train.numUsers(); u++) {
+      if (train.userSize(u) > 0) {
+        users[n++] = u;
+      }
+    }
+    List<VirtualClient> out = new ArrayList<>();
+    for (int from = 0, c = 0; from < n; from += usersPerClient, c++) {
+      int to = Math.min(n, from + usersPerClient);
+      String id = (usersPerClient == 1 ? "device-" : "silo-") + c;
+      out.add(new VirtualClient(id, train, users, from, to));
+    }
+    return out;
+  }
+
+  /** Number of virtual clients. */
+  public int numClients() {
+    return clients.size();
+  }
+
+  /** Clients per round: {@code min(clientsPerRound, numClients())}. */
+  public int cohortSize() {
+    return cohortSize;
+  }
+
+  /** The coordinator configuration this simulation runs. */
+  public FederationConfig federationConfig() {
+    return FederationConfig.builder()
+        .numItems(split.numItems())
+        .training(config.training())
+        .rounds(config.rounds())
+        .clientsPerRound(cohortSize)
+        .minClients(Math.max(1, cohortSize / 2))
+        .serverLearningRate(config.serverLearningRate())
+        .initialMean((float) split.train().meanRating())
+        .initScale(config.initScale())
+        .seed(config.seed())
+        .build();
+  }
+
+  /** Runs all rounds without progress reports. */
+  public SimulationResult run() {
+    return run(Progress.NONE);
+  }
+
+  /**
+   * Runs all rounds.
+   *
+   * @throws IllegalStateException if a round is abandoned {@value #MAX_ABANDONED_IN_A_ROW} times
+   *     in a row (the message carries the engine's reason and the first client failure)
+   */
+  public SimulationResult run(Progress progress) {
+    long start = System.nanoTime();
+    FederationConfig federation = federationConfig();
+    SimulatedClock clock = new SimulatedClock();
+    Collector collector = new Collector();
+    RoundEngine engine =
+        RoundEngine.builder(federation)
+            .clock(clock)
+            // task tokens need no secrecy among simulated clients; seeded for reproducibility
+            .tokenRandom(new Random(config.seed()))
+            .build();
+    engine.addListener(collector);
+    ExecutorService pool = Executors.newFixedThreadPool(config.threads(), new DaemonThreads());
+    try (Wire wire = Wire.open(config.transport(), engine)) {
+      RatingMetrics baseline = BiasBaseline.evaluateDefault(split);
+      List<RoundRow> rows = new ArrayList<>();
+      RatingMetrics last = null;
+      int abandonedInARow = 0;
+      int[] perm = new int[clients.size()];
+      while (engine.status().phase() != EngineStatus.Phase.FINISHED) {
+        long roundStart = System.nanoTime();
+        EngineStatus before = engine.status();
+        long round = before.round();
+        List<StepResult> results = runCohort(round, wire.transport, pool, perm);
+        EngineStatus after = engine.status();
+        if (after.publishedRounds() == before.publishedRounds()) {
+          clock.advance(federation.roundTimeout().plusSeconds(1));
+          engine.tick();
+        }
+        Collector.Published published = collector.take();
+        if (published == null) {
+          abandonedInARow++;
+          if (abandonedInARow >= MAX_ABANDONED_IN_A_ROW) {
+            throw new IllegalStateException(
+                "round " + round + " was abandoned " + abandonedInARow + " times in a row ("
+                    + collector.abandonReason() + ")" + firstFailure(results));
+          }
+          continue;
+        }
+        abandonedInARow = 0;
+        RoundRecord record = published.record;
+        double trainRmse = trainRmse(results, record.round());
+        double testRmse = Double.NaN;
+        double testMae = Double.NaN;
+        if (record.round() % config.evalEvery() == 0 || record.round() == config.rounds()) {
+          last = Evaluator.evaluate(published.model, config.training(), split, pool);
+          testRmse = last.rmse();
+          testMae = last.mae();
+        }
+        RoundRow row =
+            new RoundRow(
+                record.round(), record.submitted(), record.dropouts(), record.totalWeight(),
+                trainRmse, testRmse,
+                testMae, record.bytesUp(), record.bytesDown(),
+                (System.nanoTime() - roundStart) / 1e9);
+        rows.add(row);
+        progress.onRound(row, config);
+      }
+      GlobalModel finalModel = engine.currentModel();
+      if (last == null) {
+        last = Evaluator.evaluate(finalModel, config.training(), split, pool);
+      }
+      return new SimulationResult(
+          config, DataStats.of(split), clients.size(), cohortSize, rows, collector.records(), last,
+          baseline,
+          (System.nanoTime() - start) / 1e9, finalModel);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private List<StepResult> runCohort(
+      long round, CoordinatorTransport transport, ExecutorService pool, int[] perm) {
+    int n = perm.length;
+    for (int i = 0; i < n; i++) {
+      perm[i] = i;
+    }
+    SplittableRandom random = new SplittableRandom(mix(config.seed(), round));
+    List<Callable<StepResult>> tasks = new ArrayList<>(cohortSize);
+    for (int x = 0; x < cohortSize; x++) {
+      int pick = x + random.nextInt(n - x);
+      int t = perm[x];
+      perm[x] = perm[pick];
+      perm[pick] = t;
+      VirtualClient client = clients.get(perm[x]);
+      tasks.add(() ->
+          new ClientSession(
+                  client.clientId(), transport, client, RPC_TIMEOUT, ClientEventListener.NONE)
+              .step());
+    }
+    List<StepResult> results = new ArrayList<>(cohortSize);
+    try {
+      for (Future<StepResult> f : pool.invokeAll(tasks)) {
+        results.add(f.get());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while running round " + round, e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException re) {
+        throw re;
+      }
+      if (cause instanceof Error err) {
+        throw err;
+      }
+      throw new IllegalStateException(cause);
+    }
+    return results;
+  }
+
+  /** sqrt(sum of reported squared errors / ratings) over the round's participants. */
+  private static double trainRmse(List<StepResult> results, long round) {
+    double loss = 0;
+    long ratings = 0;
+    for (StepResult r : results) {
+      if (r instanceof StepResult.Participated p && p.round() == round) {
+        loss += p.lossSum();
+        ratings += p.ratings();
+      }
+    }
+    return ratings == 0 ? Double.NaN : Math.sqrt(loss / ratings);
+  }
+
+  private static String firstFailure(List<StepResult> results) {
+    for (StepResult r : results) {
+      if (r instanceof StepResult.Failed f) {
+        Throwable c = f.cause();
+        return "; first client failure: " + (c == null ? "unknown" : c.toString());
+      }
+    }
+    return "";
+  }
+
+  /** SplitMix64's finaliser over (seed, round): independent streams per round. */
+  static long mix(long seed, long round) {
+    long z = seed + round * 0x9E3779B97F4A7C15L;
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
+  }
+
+  /** Collects what the engine publishes; called on whichever thread closed the round. */
+  private static final class Collector implements RoundListener {
+    record Published(RoundRecord record, GlobalModel model) {}
+
+    private final List<RoundRecord> records = new ArrayList<>();
+    private Published pending;
+    private String abandonReason = "no reason given";
+
+    @Override
+    public synchronized void onRoundPublished(RoundRecord record, GlobalModel model) {
+      records.add(record);
+      pending = new Published(record, model);
+    }
+
+    @Override
+    public synchronized void onRoundAbandoned(long round, String reason) {
+      abandonReason = reason;
+    }
+
+    synchronized Published take() {
+      Published p = pending;
+      pending = null;
+      return p;
+    }
+
+    synchronized String abandonReason() {
+      return abandonReason;
+    }
+
+    synchronized List<RoundRecord> records() {
+      return List.copyOf(records);
+    }
+  }
+
+  /** The transport between the virtual clients and the engine, and what must be closed. */
+  private static final class Wire implements AutoCloseable {
+    final CoordinatorTransport transport;
+    private final CoordinatorServer server;
+    private final ManagedChannel channel;
+
+    private Wire(CoordinatorTransport transport, CoordinatorServer server, ManagedChannel channel) {
+      this.transport = transport;
+      this.server = server;
+      this.channel = channel;
+    }
+
+    static Wire open(Transport kind, RoundEngine engine) {
+      switch (kind) {
+        case DIRECT:
+          return new Wire(new DirectTransport(engine), null, null);
+        case INPROCESS: {
+          String name = "fedrec-simulation-" + UUID.randomUUID();
+          CoordinatorServer server =
+              start(new CoordinatorServer(InProcessServerBuilder.forName(name), engine));
+          ManagedChannel channel = InProcessChannelBuilder.forName(name).build();
+          return new Wire(CoordinatorTransport.grpc(channel), server, channel);
+        }
+        case TCP: {
+          CoordinatorServer server =
+              start(new CoordinatorServer(
+                  NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)), engine));
+          ManagedChannel channel =
+              NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+          return new Wire(CoordinatorTransport.grpc(channel), server, channel);
+        }
+        default:
+          throw new IllegalArgumentException("unknown transport " + kind);
+      }
+    }
+
+    private static CoordinatorServer start(CoordinatorServer server) {
+      try {
+        server.start();
+        return server;
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot start the coordinator server", e);
+      }
+    }
+
+    @Override
+    public void close() {
+      if (channel != null) {
+        channel.shutdown();
+        try {
+          if (!channel.awaitTermination(5, TimeUnit.SECONDS)) {
+            channel.shutdownNow();
+          }
+        } catch (InterruptedException e) {
+          channel.shutdownNow();
+          Thread.currentThread().interrupt();
+        }
+      }
+      if (server != null) {
+        try {
+          server.stop();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+  }
+
+  /** Daemon worker threads, so that an abandoned pool never keeps the JVM alive. */
+  private static final class DaemonThreads implements java.util.concurrent.ThreadFactory {
+    private final AtomicInteger next = new AtomicInteger();
+
+    @Override
+    public Thread newThread(Runnable r) {
+      Thread t = new Thread(r, "fedrec-sim-" + next.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    }
+  }
+}

@@ -1,0 +1,271 @@
+package io.fedrec.simulator.sim;
+
+import io.fedrec.coordinator.round.FederationConfig;
+import io.fedrec.core.model.Checks;
+import io.fedrec.core.model.ModelShape;
+import io.fedrec.core.model.TrainingConfig;
+import java.util.Objects;
+
+/**
+ * The settings of one simulated federation. Immutable; built by {@link #builder()}, which
+ * validates in {@link Builder#build()} with messages that name the setting, the rule and the
+ * value ({@code "rounds must be in [1, 1000000]. Provided value: 0"}).
+ *
+ * <p>Defaults: {@value #DEFAULT_ROUNDS} rounds, cohorts of {@value #DEFAULT_CLIENTS_PER_ROUND}
+ * clients, one user per client (cross-device), rank {@value #DEFAULT_RANK} with {@link
+ * TrainingConfig#defaults(int)}, server learning rate {@value #DEFAULT_SERVER_LEARNING_RATE},
+ * initial factor scale {@value #DEFAULT_INIT_SCALE}, seed 0, evaluation every {@value
+ * #DEFAULT_EVAL_EVERY} rounds, direct transport, one thread per available processor. The
+ * learning-rate and training defaults were tuned on MovieLens-100K u1 (see docs/research.md).
+ */
+public final class SimulationConfig {
+  public static final long DEFAULT_ROUNDS = 500;
+  public static final int DEFAULT_CLIENTS_PER_ROUND = 100;
+  public static final int DEFAULT_RANK = 16;
+  public static final double DEFAULT_SERVER_LEARNING_RATE = 10;
+  public static final double DEFAULT_INIT_SCALE = 0.1;
+  public static final int DEFAULT_EVAL_EVERY = 25;
+
+  /** Most worker threads accepted; more than a few times the cores only adds contention. */
+  public static final int MAX_THREADS = 1024;
+
+  private final String dataset;
+  private final String split;
+  private final long rounds;
+  private final int clientsPerRound;
+  private final int usersPerClient;
+  private final TrainingConfig training;
+  private final double serverLearningRate;
+  private final double initScale;
+  private final long seed;
+  private final int evalEvery;
+  private final Transport transport;
+  private final int threads;
+
+  private SimulationConfig(Builder b, TrainingConfig training) {
+    this.dataset = b.dataset;
+    this.split = b.split;
+    this.rounds = b.rounds;
+    this.clientsPerRound = b.clientsPerRound;
+    this.usersPerClient = b.usersPerClient;
+    this.training = training;
+    this.serverLearningRate = b.serverLearningRate;
+    this.initScale = b.initScale;
+    this.seed = b.seed;
+    this.evalEvery = b.evalEvery;
+    this.transport = b.transport;
+    this.threads = b.threads;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding these values. */
+  public Builder toBuilder() {
+    return new Builder()
+        .dataset(dataset)
+        .split(split)
+        .rounds(rounds)
+        .clientsPerRound(clientsPerRound)
+        .usersPerClient(usersPerClient)
+        .rank(training.rank())
+        .training(training)
+        .serverLearningRate(serverLearningRate)
+        .initScale(initScale)
+        .seed(seed)
+        .evalEvery(evalEvery)
+        .transport(transport)
+        .threads(threads);
+  }
+
+  /** Name of the data set, for reports (e.g. {@code synthetic}, {@code movielens-100k}). */
+  public String dataset() {
+    return dataset;
+  }
+
+  /** Name of the split, for reports (e.g. {@code random}, {@code u1}). */
+  public String split() {
+    return split;
+  }
+
+  public long rounds() {
+    return rounds;
+  }
+
+  /** Clients sampled into each round's cohort (capped at the number of clients). */
+  public int clientsPerRound() {
+    return clientsPerRound;
+  }
+
+  /** Users per virtual client: 1 is cross-device; more groups consecutive users into silos. */
+  public int usersPerClient() {
+    return usersPerClient;
+  }
+
+  public int rank() {
+    return training.rank();
+  }
+
+  public TrainingConfig training() {
+    return training;
+  }
+
+  public double serverLearningRate() {
+    return serverLearningRate;
+  }
+
+  public double initScale() {
+    return initScale;
+  }
+
+  /** Seed of the initial model and of cohort sampling. */
+  public long seed() {
+    return seed;
+  }
+
+  /** Test metrics are computed every {@code evalEvery} rounds and after the last one. */
+  public int evalEvery() {
+    return evalEvery;
+  }
+
+  public Transport transport() {
+    return transport;
+  }
+
+  /** Worker threads that run the virtual clients and the evaluation. */
+  public int threads() {
+    return threads;
+  }
+
+  @Override
+  public String toString() {
+    return "SimulationConfig{dataset=" + dataset + ", split=" + split + ", rounds=" + rounds
+        + ", clientsPerRound=" + clientsPerRound + ", usersPerClient=" + usersPerClient
+        + ", training=" + training + ", serverLearningRate=" + serverLearningRate
+        + ", initScale=" + initScale + ", seed=" + seed + ", evalEvery=" + evalEvery
+        + ", transport=" + transport.cliName() + ", threads=" + threads + "}";
+  }
+
+  /** Builder with the documented defaults. Not thread-safe. */
+  public static final class Builder {
+    private String dataset = "synthetic";
+    private String split = "random";
+    private long rounds = DEFAULT_ROUNDS;
+    private int clientsPerRound = DEFAULT_CLIENTS_PER_ROUND;
+    private int usersPerClient = 1;
+    private int rank;
+    private TrainingConfig training;
+    private double serverLearningRate = DEFAULT_SERVER_LEARNING_RATE;
+    private double initScale = DEFAULT_INIT_SCALE;
+    private long seed;
+    private int evalEvery = DEFAULT_EVAL_EVERY;
+    private Transport transport = Transport.DIRECT;
+    private int threads = Runtime.getRuntime().availableProcessors();
+
+    private Builder() {}
+
+    public Builder dataset(String dataset) {
+      this.dataset = dataset;
+      return this;
+    }
+
+    public Builder split(String split) {
+      this.split = split;
+      return this;
+    }
+
+    public Builder rounds(long rounds) {
+      this.rounds = rounds;
+      return this;
+    }
+
+    public Builder clientsPerRound(int clientsPerRound) {
+      this.clientsPerRound = clientsPerRound;
+      return this;
+    }
+
+    public Builder usersPerClient(int usersPerClient) {
+      this.usersPerClient = usersPerClient;
+      return this;
+    }
+
+    /** The latent dimension; defaults to the training config's, else {@value #DEFAULT_RANK}. */
+    public Builder rank(int rank) {
+      this.rank = rank;
+      return this;
+    }
+
+    /** The local hyper-parameters; default {@link TrainingConfig#defaults(int)} of the rank. */
+    public Builder training(TrainingConfig training) {
+      this.training = training;
+      return this;
+    }
+
+    public Builder serverLearningRate(double serverLearningRate) {
+      this.serverLearningRate = serverLearningRate;
+      return this;
+    }
+
+    public Builder initScale(double initScale) {
+      this.initScale = initScale;
+      return this;
+    }
+
+    public Builder seed(long seed) {
+      this.seed = seed;
+      return this;
+    }
+
+    public Builder evalEvery(int evalEvery) {
+      this.evalEvery = evalEvery;
+      return this;
+    }
+
+    public Builder transport(Transport transport) {
+      this.transport = transport;
+      return this;
+    }
+
+    public Builder threads(int threads) {
+      this.threads = threads;
+      return this;
+    }
+
+    /** @throws IllegalArgumentException naming the first invalid setting */
+    public SimulationConfig build() {
+      if (dataset == null || dataset.isBlank()) {
+        throw new IllegalArgumentException("dataset must not be empty. Provided value: "
+            + (dataset == null ? "null" : '"' + dataset + '"'));
+      }
+      if (split == null || split.isBlank()) {
+        throw new IllegalArgumentException("split must not be empty. Provided value: "
+            + (split == null ? "null" : '"' + split + '"'));
+      }
+      Checks.inRange("rounds", rounds, 1, FederationConfig.MAX_ROUNDS);
+      Checks.inRange(
+          "clientsPerRound", clientsPerRound, 1, FederationConfig.MAX_CLIENTS_PER_ROUND);
+      Checks.inRange("usersPerClient", usersPerClient, 1, 100_000_000);
+      Checks.finiteInRange("serverLearningRate", serverLearningRate, 1e-6, 1e6);
+      Checks.finiteInRange("initScale", initScale, 0, 10);
+      Checks.inRange("evalEvery", evalEvery, 1, Integer.MAX_VALUE);
+      Checks.inRange("threads", threads, 1, MAX_THREADS);
+      Objects.requireNonNull(transport, "transport");
+      TrainingConfig t;
+      if (training == null) {
+        int k = rank == 0 ? DEFAULT_RANK : rank;
+        Checks.inRange("rank", k, 1, ModelShape.MAX_RANK);
+        t = TrainingConfig.defaults(k);
+      } else {
+        if (rank != 0 && rank != training.rank()) {
+          Checks.inRange("rank", rank, 1, ModelShape.MAX_RANK);
+          throw new IllegalArgumentException(
+              "rank must equal the training config's rank " + training.rank()
+                  + ". Provided value: " + rank);
+        }
+        t = training;
+      }
+      return new SimulationConfig(this, t);
+    }
+  }
+}

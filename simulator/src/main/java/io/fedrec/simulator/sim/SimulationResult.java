@@ -1,0 +1,61 @@
+package io.fedrec.simulator.sim;
+
+import io.fedrec.coordinator.round.RoundRecord;
+import io.fedrec.core.model.GlobalModel;
+import io.fedrec.simulator.eval.RatingMetrics;
+import java.util.List;
+
+/**
+ * What a simulation produced. Immutable.
+ *
+ * @param config the settings it ran with
+ * @param data size of the data set and split it ran on
+ * @param numClients virtual clients in the federation
+ * @param cohortSize clients per round actually used ({@code min(clientsPerRound, numClients)})
+ * @param rows one row per published round, in round order
+ * @param records the coordinator's round records, in round order
+ * @param finalMetrics test RMSE and MAE of the final model
+ * @param baseline test RMSE and MAE of the mean-plus-biases baseline on the same split
+ * @param wallSeconds wall-clock seconds of the whole run (set-up and evaluations included)
+ * @param finalModel the last published model
+ */
+public record SimulationResult(
+    SimulationConfig config,
+    DataStats data,
+    int numClients,
+    int cohortSize,
+    List<RoundRow> rows,
+    List<RoundRecord> records,
+    RatingMetrics finalMetrics,
+    RatingMetrics baseline,
+    double wallSeconds,
+    GlobalModel finalModel) {
+
+  public SimulationResult {
+    rows = List.copyOf(rows);
+    records = List.copyOf(records);
+  }
+
+  /** Rounds published. */
+  public int rounds() {
+    return rows.size();
+  }
+
+  /** Update payload bytes over all rounds. */
+  public long totalBytesUp() {
+    long s = 0;
+    for (RoundRow r : rows) {
+      s += r.bytesUp();
+    }
+    return s;
+  }
+
+  /** Model payload bytes over all rounds. */
+  public long totalBytesDown() {
+    long s = 0;
+    for (RoundRow r : rows) {
+      s += r.bytesDown();
+    }
+    return s;
+  }
+}

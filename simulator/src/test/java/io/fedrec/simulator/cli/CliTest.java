@@ -1,0 +1,260 @@
+package io.fedrec.simulator.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fedrec.simulator.report.SimulationReport;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line in-process: exit codes, messages, and the files {@code simulate} writes. */
+class CliTest {
+  @TempDir Path tmp;
+
+  /** Exit code, standard output and standard error of one invocation. */
+  record Run(int code, String out, String err) {}
+
+  static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  private static void assertUsage(Run r, String expected) {
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains(expected), "stderr: " + r.err());
+    assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+  }
+
+  @Test
+  void simulate_zeroRounds_exit2NamingFlagRuleAndValue() {
+    assertUsage(run("simulate", "--rounds", "0"),
+        "--rounds must be in [1, 1000000]. Provided value: 0");
+  }
+
+  @Test
+  void simulate_nonNumericRounds_exit2NamingFlagAndValue() {
+    assertUsage(run("simulate", "--rounds", "many"),
+        "Invalid value for option '--rounds': 'many' is not a long");
+  }
+
+  @Test
+  void simulate_zeroClientsPerRound_exit2() {
+    assertUsage(run("simulate", "--clients-per-round", "0"),
+        "--clients-per-round must be in [1, 524288]. Provided value: 0");
+  }
+
+  @Test
+  void simulate_negativeLocalLearningRate_exit2() {
+    assertUsage(run("simulate", "--local-lr", "-1"),
+        "--local-lr must be > 0 and finite. Provided value: -1.0");
+  }
+
+  @Test
+  void simulate_zeroRank_exit2() {
+    assertUsage(run("simulate", "--rank", "0"), "--rank must be in [1, 512]. Provided value: 0");
+  }
+
+  @Test
+  void simulate_privacyDp_exit2WithMessage() {
+    assertUsage(run("simulate", "--privacy", "dp"),
+        "--privacy: only 'none' is implemented in this version. Provided value: dp");
+  }
+
+  @Test
+  void simulate_secaggOn_exit2WithMessage() {
+    assertUsage(run("simulate", "--secagg", "on"),
+        "--secagg: only 'off' is implemented in this version. Provided value: on");
+  }
+
+  @Test
+  void simulate_unknownTransport_exit2() {
+    assertUsage(run("simulate", "--transport", "udp"),
+        "--transport must be one of direct, inprocess, tcp. Provided value: udp");
+  }
+
+  @Test
+  void simulate_unknownDataset_exit2() {
+    assertUsage(run("simulate", "--dataset", "netflix"),
+        "--dataset must be one of [synthetic, movielens-100k, movielens-1m, csv]. Provided"
+            + " value: netflix");
+  }
+
+  @Test
+  void simulate_csvWithoutDataFile_exit2() {
+    assertUsage(run("simulate", "--dataset", "csv"), "--data-file is required for dataset csv");
+  }
+
+  @Test
+  void simulate_movielensWithoutDataDir_exit2() {
+    assertUsage(run("simulate", "--dataset", "movielens-100k"),
+        "--data-dir is required for dataset movielens-100k");
+  }
+
+  @Test
+  void simulate_unknownOption_exit2() {
+    assertUsage(run("simulate", "--frobnicate"), "Unknown option: '--frobnicate'");
+  }
+
+  @Test
+  void main_noSubcommand_exit2() {
+    assertUsage(run(), "Missing subcommand");
+  }
+
+  @Test
+  void main_version_printsProjectVersion() {
+    Run r = run("--version");
+    assertEquals(0, r.code());
+    assertTrue(r.out().startsWith("fedrec 0."), r.out());
+  }
+
+  @Test
+  void simulate_help_exit0() {
+    Run r = run("simulate", "--help");
+    assertEquals(0, r.code());
+    assertTrue(r.out().contains("--clients-per-round"), r.out());
+  }
+
+  @Test
+  void simulate_smallRun_writesParsableSummaryAndCsv() throws Exception {
+    Path out = tmp.resolve("sim");
+    Run r = run("simulate", "--rounds", "3", "--clients-per-round", "20", "--eval-every", "2",
+        "--threads", "2", "--out", out.toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("round 2/3  test RMSE "), r.out());
+    assertTrue(r.out().contains("round 3/3  test RMSE "), r.out());
+    assertFalse(r.out().contains("round 1/3"), r.out());
+    assertTrue(r.out().contains("bias baseline test RMSE"), r.out());
+
+    @SuppressWarnings("unchecked")
+    Map<String, Object> summary = (Map<String, Object>) MiniJson.parse(
+        Files.readString(out.resolve(SimulationReport.SUMMARY), StandardCharsets.UTF_8));
+    assertEquals("synthetic", summary.get("dataset"));
+    assertEquals(3000.0, summary.get("users"));
+    assertEquals(1000.0, summary.get("items"));
+    assertTrue((Double) summary.get("train_ratings") > 100_000);
+    assertTrue((Double) summary.get("test_ratings") > 10_000);
+    assertEquals(3.0, summary.get("rounds_completed"));
+    double rmse = (Double) summary.get("rmse");
+    assertTrue(rmse > 0.5 && rmse < 1.5, "rmse " + rmse);
+    assertTrue((Double) summary.get("mae") < rmse);
+    assertTrue((Double) summary.get("baseline_rmse") > 0.5);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> privacy = (Map<String, Object>) summary.get("privacy");
+    assertEquals("none", privacy.get("mode"));
+    assertTrue(privacy.containsKey("epsilon"));
+    assertEquals(null, privacy.get("epsilon"));
+    assertEquals(Boolean.FALSE, summary.get("secagg"));
+    assertTrue((Double) summary.get("wall_seconds") > 0);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> config = (Map<String, Object>) summary.get("config");
+    assertEquals(20.0, config.get("clients_per_round"));
+    assertTrue((Double) summary.get("bytes_up") > 0);
+
+    List<String> lines = Files.readAllLines(out.resolve(SimulationReport.ROUNDS));
+    assertEquals("round,participants,dropouts,users,train_loss,test_rmse,test_mae,bytes_up,"
+        + "bytes_down,seconds", lines.get(0));
+    assertEquals(4, lines.size());
+    String[] second = lines.get(2).split(",", -1);
+    assertEquals(10, second.length);
+    assertEquals("2", second[0]);
+    assertEquals("20", second[1]);
+    assertEquals("0", second[2]);
+    assertTrue(Double.parseDouble(second[4]) > 0);
+    assertTrue(Double.parseDouble(second[5]) > 0);
+    String[] first = lines.get(1).split(",", -1);
+    assertEquals("", first[5], "round 1 was not evaluated");
+  }
+
+  @Test
+  void simulate_unwritableOut_exit1MessageOnly() throws Exception {
+    Path file = Files.writeString(tmp.resolve("file"), "x");
+    Run r = run("simulate", "--rounds", "1", "--clients-per-round", "5", "--out",
+        file.resolve("sub").toString());
+    assertEquals(1, r.code(), r.err());
+    assertTrue(r.err().startsWith("fedrec simulate: "), r.err());
+    assertFalse(r.err().contains("\tat "), r.err());
+  }
+
+  @Test
+  void baseline_synthetic_printsBothModelsAndWritesSummary() throws Exception {
+    Path out = tmp.resolve("baseline");
+    Run r = run("baseline", "--iterations", "2", "--rank", "4", "--out", out.toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("bias baseline (mean + user and item biases):"), r.out());
+    assertTrue(r.out().contains("centralized MF (ALS, rank 4, 2 iterations):"), r.out());
+    assertTrue(r.out().contains("test RMSE 0."), r.out());
+    @SuppressWarnings("unchecked")
+    Map<String, Object> summary = (Map<String, Object>) MiniJson.parse(
+        Files.readString(out.resolve("summary.json"), StandardCharsets.UTF_8));
+    double rmse = (Double) summary.get("rmse");
+    assertTrue(r.out().contains(String.format(java.util.Locale.ROOT, "test RMSE %.4f", rmse)),
+        r.out());
+    assertTrue((Double) summary.get("mae") < rmse);
+    assertEquals("synthetic", summary.get("dataset"));
+    assertEquals(4.0, summary.get("rank"));
+  }
+
+  @Test
+  void baseline_zeroIterations_exit2() {
+    assertUsage(run("baseline", "--iterations", "0"),
+        "--iterations must be in [1, 1000]. Provided value: 0");
+  }
+
+  @Test
+  void coordinator_portOutOfRange_exit2() {
+    assertUsage(run("coordinator", "--port", "70000", "--num-items", "10"),
+        "--port must be in [0, 65535]. Provided value: 70000");
+  }
+
+  @Test
+  void coordinator_withoutNumItems_exit2() {
+    assertUsage(run("coordinator", "--port", "0"), "--num-items is required");
+  }
+
+  @Test
+  void coordinator_minClientsAboveCohort_exit2() {
+    assertUsage(run("coordinator", "--num-items", "10", "--clients-per-round", "2",
+        "--min-clients", "3"), "--min-clients must be in [1, 2]. Provided value: 3");
+  }
+
+  @Test
+  void coordinator_unknownConfigKey_exit2NamingFile() throws Exception {
+    Path config = Files.writeString(tmp.resolve("fed.properties"), "num_items=10\ncolour=red\n");
+    Run r = run("coordinator", "--config", config.toString());
+    assertUsage(r, "--config " + config + ": unknown configuration key 'colour'");
+  }
+
+  @Test
+  void client_badTarget_exit2() {
+    assertUsage(run("client", "--target", "localhost", "--data", "x.csv"),
+        "--target must be HOST:PORT with a port in [1, 65535]. Provided value: localhost");
+  }
+
+  @Test
+  void client_missingData_exit2() {
+    assertUsage(run("client", "--target", "localhost:1"), "Missing required option: '--data");
+  }
+
+  @Test
+  void client_badClientId_exit2() throws Exception {
+    Path data = Files.writeString(tmp.resolve("a.csv"), "u,1,5\n");
+    assertUsage(run("client", "--target", "localhost:1", "--data", data.toString(),
+        "--client-id", "a b"), "--client-id may only contain [A-Za-z0-9._:-]");
+  }
+
+  @Test
+  void client_missingDataFile_exit2() {
+    assertUsage(run("client", "--target", "localhost:1", "--data",
+        tmp.resolve("absent.csv").toString()), "does not exist");
+  }
+}
