@@ -6,7 +6,8 @@ import java.util.Optional;
 
 /**
  * Locates the licensed data sets for tests: system property {@code fedrec.datasets} (set by
- * surefire), else {@code ../shared/datasets} relative to the repository root. The data is never
+ * surefire to {@code ../shared/datasets} next to the repository), else the environment variable
+ * {@code FEDREC_DATASETS}, else {@code ../shared/datasets} relative to the repository root. The data is never
  * copied into the repository; tests that need it skip when it is absent.
  */
 public final class TestDatasets {
@@ -23,6 +24,10 @@ public final class TestDatasets {
     String property = System.getProperty("fedrec.datasets");
     if (property != null && Files.isDirectory(Path.of(property))) {
       return Optional.of(Path.of(property));
+    }
+    String env = System.getenv("FEDREC_DATASETS");
+    if (env != null && Files.isDirectory(Path.of(env))) {
+      return Optional.of(Path.of(env));
     }
     Path dir = Path.of("").toAbsolutePath();
     while (dir != null) {
