@@ -1,5 +1,6 @@
 package io.fedrec.simulator.cli;
 
+import com.codahale.metrics.jmx.JmxReporter;
 import io.fedrec.coordinator.round.EngineStatus;
 import io.fedrec.coordinator.round.FederationConfig;
 import io.fedrec.coordinator.round.RoundEngine;
@@ -136,6 +137,9 @@ final class CoordinatorCommand implements Callable<Integer> {
         }
       }
     });
+    // Metrics (rounds, participants, dropouts, bytes, phase latencies) as JMX MBeans, domain
+    // "fedrec"; see docs/operations.md.
+    JmxReporter jmx = engine.metrics().startJmx();
     CoordinatorServer server = new CoordinatorServer(
         NettyServerBuilder.forAddress(new InetSocketAddress(bind, port)), engine);
     try {
@@ -150,6 +154,7 @@ final class CoordinatorCommand implements Callable<Integer> {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       } finally {
+        jmx.close();
         store.close();
       }
     }, "fedrec-coordinator-shutdown");
@@ -169,6 +174,7 @@ final class CoordinatorCommand implements Callable<Integer> {
     if (exitWhenFinished) {
       finished.await();
       server.stop();
+      jmx.close();
       store.close();
       try {
         Runtime.getRuntime().removeShutdownHook(hook);
