@@ -11,8 +11,11 @@ import java.util.Map;
  * resolution near 1) and summed in {@code long}. The result therefore does not depend on the
  * order in which concurrent clients arrive, which makes runs reproducible and the direct and
  * gRPC transports give identical models. Coordinates are bounded by {@link #MAX_ABS_VALUE} (the
- * coordinator rejects larger ones), so 2^63 / (2^24 * 2^20) = 2^19 contributions can never
- * overflow; more are refused.
+ * coordinator rejects larger ones), so each contribution moves a coordinate's sum by at most
+ * 2^24 * 2^20 = 2^44 and {@link #MAX_CONTRIBUTIONS} = 2^19 of them stay within [-2^63, 2^63]; more
+ * are refused. Only the single value +2^63 (every contribution at exactly +MAX_ABS_VALUE) does not
+ * fit in a {@code long}, so a contribution that would reach it is refused rather than allowed to
+ * wrap around.
  */
 public final class WeightedMeanFactory implements AggregationFactory {
   /** Fixed-point fractional bits. */
@@ -70,6 +73,13 @@ public final class WeightedMeanFactory implements AggregationFactory {
           throw new IllegalArgumentException(
               "update values must be finite with magnitude <= " + MAX_ABS_VALUE
                   + ". Provided value at index " + i + ": " + v);
+        }
+        // Before this contribution -2^63 + 2^44 <= sum[i] <= 2^63 - 2^44: only a positive step
+        // can leave the long range, and only to exactly 2^63.
+        long x = Math.round(v * SCALE);
+        if (x > 0 && sum[i] > Long.MAX_VALUE - x) {
+          throw new IllegalStateException(
+              "fixed-point sum would overflow at index " + i + "; contribution refused");
         }
       }
       for (int i = 0; i < u.length; i++) {
