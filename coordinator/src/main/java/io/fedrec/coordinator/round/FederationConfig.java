@@ -388,7 +388,12 @@ public final class FederationConfig {
       }
       Checks.finiteInRange("server_learning_rate", serverLearningRate, 1e-6, 1e6);
       Checks.finiteInRange("initial_mean", initialMean, -1e6, 1e6);
-      Checks.finiteInRange("init_scale", initScale, 0, 10);
+      // Zero would start parameters at exactly zero, and the update's zero pattern would then
+      // reveal which items a client rated (see GlobalModel.initial).
+      if (!(initScale > 0 && initScale <= 10)) {
+        throw new IllegalArgumentException(
+            "init_scale must be > 0 and <= 10. Provided value: " + initScale);
+      }
       positive("retry_delay", retryDelay);
       Checks.inRange("max_chunk_bytes", maxChunkBytes, MIN_CHUNK_BYTES, MAX_CHUNK_BYTES);
       if (maxChunkBytes % 4 != 0) {

@@ -49,9 +49,15 @@ public final class GlobalModel {
   }
 
   /**
-   * A fresh model: {@code Q ~ N(0, initScale^2)} from a seeded generator, zero biases and
-   * {@code mu = initialMean}. The seed is part of the federation's configuration so that every
-   * coordinator restart and every simulation starts from the same point.
+   * A fresh model: {@code Q} and the item biases {@code b} drawn from {@code N(0, initScale^2)}
+   * by a seeded generator (factors first, then biases), and {@code mu = initialMean}. The seed is
+   * part of the federation's configuration so that every coordinator restart and every
+   * simulation starts from the same point.
+   *
+   * <p>The biases are random rather than zero because the prior term every client adds to its
+   * update is proportional to the parameters: a parameter that is exactly zero would leave that
+   * coordinate zero in the updates of clients that did not rate the item, and the zero pattern
+   * would reveal what they rated (see {@code docs/architecture.md}, "Dense updates").
    */
   public static GlobalModel initial(ModelShape shape, float initialMean, double initScale, long seed) {
     Checks.finiteInRange("initialMean", initialMean, -1e6, 1e6);
@@ -61,6 +67,9 @@ public final class GlobalModel {
     int factors = shape.numItems() * shape.rank();
     for (int i = 0; i < factors; i++) {
       p[i] = (float) (gaussian(random) * initScale);
+    }
+    for (int i = 0; i < shape.numItems(); i++) {
+      p[shape.biasOffset(i)] = (float) (gaussian(random) * initScale);
     }
     p[shape.muOffset()] = initialMean;
     return new GlobalModel(0, shape, p);

@@ -41,7 +41,13 @@ public record TrainingConfig(
               + ", rating_max="
               + ratingMax);
     }
-    Checks.finiteInRange("item_weight_decay", itemWeightDecay, 0, 1);
+    // Zero would switch off the term that keeps every coordinate of an update non-zero, so the
+    // update's zero pattern would reveal which items were rated; there is no opt-out.
+    if (!(itemWeightDecay > 0 && itemWeightDecay <= 1)) {
+      throw new IllegalArgumentException(
+          "item_weight_decay must be > 0 and <= 1 (it keeps every coordinate of an update"
+              + " non-zero). Provided value: " + itemWeightDecay);
+    }
   }
 
   /** Tuned defaults (see docs/research.md for how they were chosen). */

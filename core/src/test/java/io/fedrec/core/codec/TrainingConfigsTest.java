@@ -73,7 +73,8 @@ class TrainingConfigsTest {
         assertThrows(IllegalArgumentException.class, () -> TrainingConfigs.fromProto(p));
 
     assertEquals(
-        "item_weight_decay must be finite and in [0.0, 1.0]. Provided value: NaN", e.getMessage());
+        "item_weight_decay must be > 0 and <= 1 (it keeps every coordinate of an update non-zero)."
+            + " Provided value: NaN", e.getMessage());
   }
 
   @Test

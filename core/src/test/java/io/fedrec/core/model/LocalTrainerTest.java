@@ -230,7 +230,7 @@ class LocalTrainerTest {
   /** More ratings than parameters and weak penalties: the solve is far from the prior. */
   @Test
   void reconstruct_manyRatingsWeakPenalty_equalsIndependentRidgeSolve() {
-    TrainingConfig config = new TrainingConfig(RANK, 1e-3f, 2e-3f, 0.1f, 1, 0.05f, 1f, 5f, 0f);
+    TrainingConfig config = new TrainingConfig(RANK, 1e-3f, 2e-3f, 0.1f, 1, 0.05f, 1f, 5f, 1e-4f);
     GlobalModel m = randomModel(2);
     UserRatings u = randomUser(3, NUM_ITEMS);
 

@@ -44,41 +44,41 @@ class TrainingConfigTest {
   void constructor_rankAboveMax_throwsNamingRank() {
     assertEquals(
         "rank must be in [1, 512]. Provided value: 513",
-        messageOf(() -> new TrainingConfig(513, 10f, 10f, 0.1f, 2, 0.05f, 1f, 5f, 0f)));
+        messageOf(() -> new TrainingConfig(513, 10f, 10f, 0.1f, 2, 0.05f, 1f, 5f, 1e-4f)));
   }
 
   @Test
   void constructor_zeroUserRegularization_throwsNamingField() {
     assertEquals(
         "user_regularization must be > 0 and finite. Provided value: 0.0",
-        messageOf(() -> new TrainingConfig(8, 0f, 10f, 0.1f, 2, 0.05f, 1f, 5f, 0f)));
+        messageOf(() -> new TrainingConfig(8, 0f, 10f, 0.1f, 2, 0.05f, 1f, 5f, 1e-4f)));
   }
 
   @Test
   void constructor_nanUserBiasRegularization_throwsNamingField() {
     assertEquals(
         "user_bias_regularization must be > 0 and finite. Provided value: NaN",
-        messageOf(() -> new TrainingConfig(8, 10f, Float.NaN, 0.1f, 2, 0.05f, 1f, 5f, 0f)));
+        messageOf(() -> new TrainingConfig(8, 10f, Float.NaN, 0.1f, 2, 0.05f, 1f, 5f, 1e-4f)));
   }
 
   @Test
   void constructor_negativeItemRegularization_throwsNamingField() {
     assertEquals(
         "item_regularization must be >= 0 and finite. Provided value: -0.5",
-        messageOf(() -> new TrainingConfig(8, 10f, 10f, -0.5f, 2, 0.05f, 1f, 5f, 0f)));
+        messageOf(() -> new TrainingConfig(8, 10f, 10f, -0.5f, 2, 0.05f, 1f, 5f, 1e-4f)));
   }
 
   @Test
   void constructor_zeroItemRegularization_isAccepted() {
     assertEquals(
-        0f, new TrainingConfig(8, 10f, 10f, 0f, 2, 0.05f, 1f, 5f, 0f).itemRegularization());
+        0f, new TrainingConfig(8, 10f, 10f, 0f, 2, 0.05f, 1f, 5f, 1e-4f).itemRegularization());
   }
 
   @Test
   void constructor_tooManyLocalSteps_throwsNamingField() {
     assertEquals(
         "local_steps must be in [1, 1000]. Provided value: 1001",
-        messageOf(() -> new TrainingConfig(8, 10f, 10f, 0.1f, 1001, 0.05f, 1f, 5f, 0f)));
+        messageOf(() -> new TrainingConfig(8, 10f, 10f, 0.1f, 1001, 0.05f, 1f, 5f, 1e-4f)));
   }
 
   @Test
@@ -86,14 +86,14 @@ class TrainingConfigTest {
     assertEquals(
         "local_learning_rate must be > 0 and finite. Provided value: Infinity",
         messageOf(
-            () -> new TrainingConfig(8, 10f, 10f, 0.1f, 2, Float.POSITIVE_INFINITY, 1f, 5f, 0f)));
+            () -> new TrainingConfig(8, 10f, 10f, 0.1f, 2, Float.POSITIVE_INFINITY, 1f, 5f, 1e-4f)));
   }
 
   @Test
   void constructor_ratingMinOutOfRange_throwsNamingField() {
     assertEquals(
         "rating_min must be finite and in [-1000000.0, 1000000.0]. Provided value: -2.0E7",
-        messageOf(() -> new TrainingConfig(8, 10f, 10f, 0.1f, 2, 0.05f, -2e7f, 5f, 0f)));
+        messageOf(() -> new TrainingConfig(8, 10f, 10f, 0.1f, 2, 0.05f, -2e7f, 5f, 1e-4f)));
   }
 
   @Test
@@ -107,13 +107,22 @@ class TrainingConfigTest {
   void constructor_ratingMaxEqualsMin_throwsNamingBothValues() {
     assertEquals(
         "rating_max must be > rating_min. Provided values: rating_min=5.0, rating_max=5.0",
-        messageOf(() -> new TrainingConfig(8, 10f, 10f, 0.1f, 2, 0.05f, 5f, 5f, 0f)));
+        messageOf(() -> new TrainingConfig(8, 10f, 10f, 0.1f, 2, 0.05f, 5f, 5f, 1e-4f)));
   }
 
   @Test
   void constructor_weightDecayAboveOne_throwsNamingField() {
     assertEquals(
-        "item_weight_decay must be finite and in [0.0, 1.0]. Provided value: 2.0",
+        "item_weight_decay must be > 0 and <= 1 (it keeps every coordinate of an update non-zero)."
+            + " Provided value: 2.0",
         messageOf(() -> new TrainingConfig(8, 10f, 10f, 0.1f, 2, 0.05f, 1f, 5f, 2f)));
+  }
+
+  @Test
+  void constructor_zeroWeightDecay_refusedBecauseUpdatesWouldBeSparse() {
+    assertEquals(
+        "item_weight_decay must be > 0 and <= 1 (it keeps every coordinate of an update non-zero)."
+            + " Provided value: 0.0",
+        messageOf(() -> new TrainingConfig(8, 10f, 10f, 0.1f, 2, 0.05f, 1f, 5f, 0f)));
   }
 }

@@ -239,7 +239,7 @@ public final class CentralizedMf {
   public TrainingConfig trainingConfig() {
     float reg = (float) params.regUser();
     return new TrainingConfig(
-        params.rank(), reg, reg, (float) params.regItem(), 1, 0.05f, ratingMin, ratingMax, 0f);
+        params.rank(), reg, reg, (float) params.regItem(), 1, 0.05f, ratingMin, ratingMax, 1e-4f);
   }
 
   /** Box-Muller; SplittableRandom has no nextGaussian on Java 17. */

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
  */
 class EvaluatorTest {
   private static final TrainingConfig CONFIG =
-      new TrainingConfig(1, 1f, 1f, 0.1f, 1, 0.05f, 1f, 5f, 0f);
+      new TrainingConfig(1, 1f, 1f, 0.1f, 1, 0.05f, 1f, 5f, 1e-4f);
 
   private ExecutorService pool;
 
