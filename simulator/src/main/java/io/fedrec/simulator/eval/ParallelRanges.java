@@ -47,13 +47,24 @@ public final class ParallelRanges {
         return null;
       });
     }
+    invokeAll(pool, tasks, "parallel work");
+  }
+
+  /**
+   * Runs {@code tasks} on {@code pool}, waits for all, and returns their results in task order.
+   * A task's unchecked exception or error is rethrown as is.
+   *
+   * @throws IllegalStateException if interrupted while waiting (the interrupt flag is restored)
+   */
+  public static <T> List<T> invokeAll(ExecutorService pool, List<Callable<T>> tasks, String what) {
+    List<T> results = new ArrayList<>(tasks.size());
     try {
-      for (Future<Void> done : pool.invokeAll(tasks)) {
-        done.get();
+      for (Future<T> f : pool.invokeAll(tasks)) {
+        results.add(f.get());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while waiting for parallel work", e);
+      throw new IllegalStateException("interrupted while waiting for " + what, e);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof RuntimeException re) {
@@ -64,5 +75,6 @@ public final class ParallelRanges {
       }
       throw new IllegalStateException(cause);
     }
+    return results;
   }
 }

@@ -15,6 +15,7 @@ import io.fedrec.simulator.baseline.BiasBaseline;
 import io.fedrec.simulator.data.RatingsData;
 import io.fedrec.simulator.data.Split;
 import io.fedrec.simulator.eval.Evaluator;
+import io.fedrec.simulator.eval.ParallelRanges;
 import io.fedrec.simulator.eval.RatingMetrics;
 import io.grpc.ManagedChannel;
 import io.grpc.inprocess.InProcessChannelBuilder;
@@ -32,10 +33,8 @@ import java.util.Random;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -257,25 +256,7 @@ public final class Simulation {
                   client.clientId(), transport, client, RPC_TIMEOUT, ClientEventListener.NONE)
               .step());
     }
-    List<StepResult> results = new ArrayList<>(cohortSize);
-    try {
-      for (Future<StepResult> f : pool.invokeAll(tasks)) {
-        results.add(f.get());
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while running round " + round, e);
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof RuntimeException re) {
-        throw re;
-      }
-      if (cause instanceof Error err) {
-        throw err;
-      }
-      throw new IllegalStateException(cause);
-    }
-    return results;
+    return ParallelRanges.invokeAll(pool, tasks, "round " + round);
   }
 
   /** sqrt(sum of reported squared errors / ratings) over the round's participants. */
