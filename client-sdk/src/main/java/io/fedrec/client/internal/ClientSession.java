@@ -40,8 +40,10 @@ import java.util.function.LongSupplier;
  *   <li>on a {@code Task}: downloads the model unless the cached one has the same version and
  *       SHA-256; reconstructs {@code p_u, b_u} and computes the update of every local user with
  *       ratings ({@link LocalTrainer}, Federated Reconstruction, Singhal et al. 2021, Alg. 1),
- *       summing the per-user updates in the data source's order; adds the weight decay once with
- *       the number of participating users; submits the dense sum with weight = that number;
+ *       summing the per-user updates in the data source's order (each user's contribution
+ *       clipped to the task's {@code privacy.clip_norm} when it is set); adds the weight decay
+ *       once for all participating users (with clipping: weighted by their clipping scales);
+ *       submits the dense sum with weight = the number of participating users;
  *   <li>when no user has ratings, reports {@code "no_data"}; when training fails (e.g. an item id
  *       outside the catalogue), reports {@code "training_error"} with a detail that names no user.
  * </ol>
@@ -211,6 +213,14 @@ public final class ClientSession {
       return fail(task, "training_error", "invalid task: " + e.getMessage(), e);
     }
     trainingConfig = config;
+    double clipNorm = task.getPrivacy().getClipNorm();
+    if (!(clipNorm >= 0 && Double.isFinite(clipNorm))
+        || (clipNorm == 0 && !task.getPrivacy().getMode().isEmpty()
+            && !task.getPrivacy().getMode().equals("none"))) {
+      return fail(task, "training_error", "invalid task: privacy.clip_norm must be > 0 and finite"
+          + " when privacy.mode is not none. Provided value: " + clipNorm,
+          new IllegalArgumentException("privacy.clip_norm " + clipNorm));
+    }
 
     GlobalModel current = model;
     ModelInfo info = task.getModel();
@@ -270,17 +280,20 @@ public final class ClientSession {
     try {
       float[][] partials = new float[partitions(users.size())][];
       double[] losses = new double[partials.length];
-      train(current, config, users, partials, losses);
+      double[] shares = new double[partials.length];
+      train(current, config, clipNorm, users, partials, losses, shares);
       update = partials[0];
       lossSum = losses[0];
+      double priorShares = shares[0];
       for (int p = 1; p < partials.length; p++) {
         float[] part = partials[p];
         for (int x = 0; x < update.length; x++) {
           update[x] += part[x];
         }
         lossSum += losses[p];
+        priorShares += shares[p];
       }
-      new LocalTrainer(config).addWeightDecay(current, update, users.size());
+      new LocalTrainer(config).addWeightDecay(current, update, priorShares);
     } catch (RuntimeException e) {
       return fail(task, "training_error", "local training failed: " + e.getClass().getName(), e);
     }
@@ -305,16 +318,19 @@ public final class ClientSession {
 
   /**
    * Fills {@code partials[p]} with the summed updates of the {@code p}-th contiguous partition of
-   * {@code users} and {@code losses[p]} with its loss.
+   * {@code users}, {@code losses[p]} with its loss and {@code shares[p]} with its users' shares
+   * of the prior (the number of users, or with {@code clipNorm > 0} the sum of their clipping
+   * scales: each user's whole contribution is clipped, see
+   * {@link LocalTrainer#accumulateClippedUserUpdate}).
    */
   private void train(
-      GlobalModel current, TrainingConfig config, List<UserRatings> users, float[][] partials,
-      double[] losses) {
+      GlobalModel current, TrainingConfig config, double clipNorm, List<UserRatings> users,
+      float[][] partials, double[] losses, double[] shares) {
     int parts = partials.length;
     int n = users.size();
     if (parts == 1) {
       partials[0] = new float[current.shape().numParameters()];
-      losses[0] = trainRange(current, config, users, 0, n, partials[0]);
+      trainRange(current, config, clipNorm, users, 0, n, partials[0], losses, shares, 0);
       return;
     }
     CompletableFuture<?>[] futures = new CompletableFuture<?>[parts];
@@ -324,7 +340,7 @@ public final class ClientSession {
       int to = (int) ((long) n * (p + 1) / parts);
       futures[p] = CompletableFuture.runAsync(() -> {
         float[] acc = new float[current.shape().numParameters()];
-        losses[part] = trainRange(current, config, users, from, to, acc);
+        trainRange(current, config, clipNorm, users, from, to, acc, losses, shares, part);
         partials[part] = acc;
       }, trainingExecutor);
     }
@@ -338,15 +354,25 @@ public final class ClientSession {
     }
   }
 
-  private static double trainRange(
-      GlobalModel current, TrainingConfig config, List<UserRatings> users, int from, int to,
-      float[] acc) {
+  private static void trainRange(
+      GlobalModel current, TrainingConfig config, double clipNorm, List<UserRatings> users,
+      int from, int to, float[] acc, double[] losses, double[] shares, int part) {
     LocalTrainer trainer = new LocalTrainer(config);
     double loss = 0;
+    double share = 0;
     for (int u = from; u < to; u++) {
-      loss += trainer.accumulateUserUpdate(current, users.get(u), acc);
+      if (clipNorm > 0) {
+        LocalTrainer.ClippedUpdate c =
+            trainer.accumulateClippedUserUpdate(current, users.get(u), acc, clipNorm);
+        loss += c.loss();
+        share += c.scale();
+      } else {
+        loss += trainer.accumulateUserUpdate(current, users.get(u), acc);
+        share += 1;
+      }
     }
-    return loss;
+    losses[part] = loss;
+    shares[part] = share;
   }
 
   private StepResult submitPending() {

@@ -367,11 +367,12 @@ class ClientSessionTest {
     MapDataSource.Builder b = MapDataSource.builder();
     java.util.SplittableRandom random = new java.util.SplittableRandom(5);
     for (int u = 0; u < n; u++) {
-      int count = 1 + random.nextInt(6);
+      int count = 1 + random.nextInt(Math.min(6, SHAPE.numItems()));
       int[] items = new int[count];
       float[] ratings = new float[count];
+      int start = random.nextInt(SHAPE.numItems());
       for (int j = 0; j < count; j++) {
-        items[j] = random.nextInt(SHAPE.numItems());
+        items[j] = (start + j) % SHAPE.numItems(); // distinct: one rating per item
         ratings[j] = 1 + random.nextInt(5);
       }
       b.user("u" + u, items, ratings);

@@ -4,6 +4,7 @@ import io.fedrec.core.model.Checks;
 import io.fedrec.core.model.ModelShape;
 import io.fedrec.core.model.TrainingConfig;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
@@ -42,6 +43,7 @@ public final class FederationConfig {
   private final long seed;
   private final Duration retryDelay;
   private final int maxChunkBytes;
+  private final PrivacySettings privacy;
 
   private FederationConfig(Builder b) {
     numItems = b.numItems;
@@ -57,6 +59,7 @@ public final class FederationConfig {
     seed = b.seed;
     retryDelay = b.retryDelay;
     maxChunkBytes = b.maxChunkBytes;
+    privacy = b.privacy;
   }
 
   public static Builder builder() {
@@ -78,7 +81,8 @@ public final class FederationConfig {
         .initScale(initScale)
         .seed(seed)
         .retryDelay(retryDelay)
-        .maxChunkBytes(maxChunkBytes);
+        .maxChunkBytes(maxChunkBytes)
+        .privacy(privacy);
   }
 
   public int numItems() {
@@ -148,6 +152,11 @@ public final class FederationConfig {
     return maxChunkBytes;
   }
 
+  /** User-level differential privacy; {@link PrivacySettings#NONE} by default. */
+  public PrivacySettings privacy() {
+    return privacy;
+  }
+
   /** Writes every setting under its properties key. */
   public Properties toProperties() {
     Properties p = new Properties();
@@ -172,11 +181,30 @@ public final class FederationConfig {
     p.setProperty("rating_min", Float.toString(training.ratingMin()));
     p.setProperty("rating_max", Float.toString(training.ratingMax()));
     p.setProperty("item_weight_decay", Float.toString(training.itemWeightDecay()));
+    p.setProperty("privacy_mode", privacy.mode().key());
+    if (privacy.mode() != PrivacySettings.Mode.NONE) {
+      p.setProperty("privacy_clip_norm", Double.toString(privacy.clipNorm()));
+      p.setProperty("privacy_noise_multiplier", Double.toString(privacy.noiseMultiplier()));
+      p.setProperty("privacy_epsilon", Double.toString(privacy.epsilon()));
+      p.setProperty("privacy_delta", Double.toString(privacy.delta()));
+      p.setProperty("privacy_population", Long.toString(privacy.population()));
+      p.setProperty("privacy_users_per_round", Long.toString(privacy.usersPerRound()));
+    }
     return p;
   }
 
-  private static final Set<String> KEYS = new TreeSet<>(new FederationConfig.Builder()
-      .numItems(1).build().toProperties().stringPropertyNames());
+  private static final List<String> PRIVACY_KEYS = List.of("privacy_clip_norm",
+      "privacy_noise_multiplier", "privacy_epsilon", "privacy_delta", "privacy_population",
+      "privacy_users_per_round");
+
+  private static final Set<String> KEYS = keys();
+
+  private static Set<String> keys() {
+    Set<String> keys = new TreeSet<>(new FederationConfig.Builder()
+        .numItems(1).build().toProperties().stringPropertyNames());
+    keys.addAll(PRIVACY_KEYS);
+    return keys;
+  }
 
   /**
    * Reads a configuration from properties (keys as written by {@link #toProperties()}); missing
@@ -224,6 +252,30 @@ public final class FederationConfig {
     b.seed(longKey(p, "seed", defaults.seed));
     b.retryDelay(Duration.ofMillis(longKey(p, "retry_delay_ms", defaults.retryDelay.toMillis())));
     b.maxChunkBytes(intKey(p, "max_chunk_bytes", defaults.maxChunkBytes));
+    String mode = raw(p, "privacy_mode");
+    if (mode == null || mode.equals(PrivacySettings.Mode.NONE.key())) {
+      for (String key : PRIVACY_KEYS) {
+        if (p.getProperty(key) != null) {
+          throw new IllegalArgumentException(key + " is set but privacy_mode is "
+              + (mode == null ? "not set (none)" : "none") + "; set privacy_mode=central");
+        }
+      }
+    } else {
+      PrivacySettings.Mode m = PrivacySettings.Mode.parse(mode);
+      for (String key : List.of("privacy_clip_norm", "privacy_epsilon", "privacy_delta",
+          "privacy_population")) {
+        if (p.getProperty(key) == null) {
+          throw new IllegalArgumentException(key + " is required when privacy_mode is " + mode);
+        }
+      }
+      b.privacy(new PrivacySettings(m,
+          doubleKey(p, "privacy_clip_norm", 0),
+          doubleKey(p, "privacy_noise_multiplier", 0),
+          doubleKey(p, "privacy_epsilon", 0),
+          doubleKey(p, "privacy_delta", 0),
+          longKey(p, "privacy_population", 0),
+          longKey(p, "privacy_users_per_round", b.clientsPerRound)));
+    }
     return b.build();
   }
 
@@ -294,8 +346,14 @@ public final class FederationConfig {
     private long seed;
     private Duration retryDelay = Duration.ofSeconds(1);
     private int maxChunkBytes = 1 << 20;
+    private PrivacySettings privacy = PrivacySettings.NONE;
 
     private Builder() {}
+
+    public Builder privacy(PrivacySettings privacy) {
+      this.privacy = Objects.requireNonNull(privacy, "privacy");
+      return this;
+    }
 
     public Builder numItems(int numItems) {
       this.numItems = numItems;

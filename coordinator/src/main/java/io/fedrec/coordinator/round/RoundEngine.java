@@ -13,6 +13,12 @@ import io.fedrec.core.aggregate.FedAvg;
 import io.fedrec.core.aggregate.ServerOptimizer;
 import io.fedrec.core.aggregate.WeightedMeanFactory;
 import io.fedrec.core.codec.TrainingConfigs;
+import io.fedrec.core.dp.AccountantKind;
+import io.fedrec.core.dp.CentralGaussianAggregation;
+import io.fedrec.core.dp.NoiseCalibration;
+import io.fedrec.core.dp.PldAccountant;
+import io.fedrec.core.dp.RandomSource;
+import io.fedrec.core.dp.RdpAccountant;
 import io.fedrec.core.model.Checks;
 import io.fedrec.core.model.GlobalModel;
 import io.fedrec.proto.v1.CheckInRequest;
@@ -20,6 +26,7 @@ import io.fedrec.proto.v1.CheckInResponse;
 import io.fedrec.proto.v1.DownloadModelRequest;
 import io.fedrec.proto.v1.Finished;
 import io.fedrec.proto.v1.ModelInfo;
+import io.fedrec.proto.v1.PrivacyConfig;
 import io.fedrec.proto.v1.ReportFailureRequest;
 import io.fedrec.proto.v1.ReportFailureResponse;
 import io.fedrec.proto.v1.RetryAfter;
@@ -36,6 +43,7 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
@@ -83,6 +91,10 @@ public final class RoundEngine {
   private final Random tokenRandom;
   private final List<RoundListener> listeners = new CopyOnWriteArrayList<>();
   private final io.fedrec.proto.v1.TrainingConfig trainingProto;
+  private final PrivacySettings privacy;
+  private final long privacyRoundLimit;
+  private String finishReason;
+  private double epsilonSpentRdp;
 
   private GlobalModel model;
   private ModelInfo modelInfo;
@@ -92,8 +104,27 @@ public final class RoundEngine {
     config = b.config;
     store = b.store != null ? b.store : StateStore.inMemory();
     clock = b.clock != null ? b.clock : Clock.systemUTC();
-    aggregation = (b.aggregation != null ? b.aggregation : new WeightedMeanFactory()).create();
     optimizer = b.optimizer != null ? b.optimizer : new FedAvg(config.serverLearningRate());
+    PrivacySettings p = config.privacy();
+    if (p.mode() == PrivacySettings.Mode.CENTRAL) {
+      if (b.aggregation != null) {
+        throw new IllegalStateException("privacy_mode central brings its own aggregation"
+            + " (clipping and noise); a custom aggregation cannot replace it");
+      }
+      if (p.noiseMultiplier() == 0) {
+        p = p.withNoiseMultiplier(NoiseCalibration.solveNoiseMultiplier(
+            p.epsilon(), p.delta(), p.samplingRate(), config.rounds(), AccountantKind.PLD));
+      }
+      privacy = p;
+      privacyRoundLimit = roundsWithinBudget(p, config.rounds());
+      aggregation = new CentralGaussianAggregation(p.clipNorm(), p.noiseMultiplier(),
+          p.usersPerRound(), b.noiseRandom != null ? b.noiseRandom : RandomSource.secure())
+          .create();
+    } else {
+      privacy = p;
+      privacyRoundLimit = Long.MAX_VALUE;
+      aggregation = (b.aggregation != null ? b.aggregation : new WeightedMeanFactory()).create();
+    }
     metrics = b.metrics != null ? b.metrics : new CoordinatorMetrics();
     tokenRandom = b.tokenRandom != null ? b.tokenRandom : new SecureRandom();
     trainingProto = TrainingConfigs.toProto(config.training());
@@ -106,6 +137,7 @@ public final class RoundEngine {
                 + config.shape() + "; use a new state directory for a different federation");
       }
       setModel(m);
+      epsilonSpentRdp = epsilonRdp(m.version());
     } else {
       setModel(GlobalModel.initial(
           config.shape(), config.initialMean(), config.initScale(), config.seed()));
@@ -169,7 +201,7 @@ public final class RoundEngine {
       if (open == null) {
         return CheckInResponse.newBuilder()
             .setFinished(Finished.newBuilder().setLastRound(model.version())
-                .setReason("all " + config.rounds() + " rounds published"))
+                .setReason(finishReason))
             .build();
       }
       Participant p = open.participants.get(clientId);
@@ -392,9 +424,62 @@ public final class RoundEngine {
     long next = model.version() + 1;
     if (next > config.rounds()) {
       open = null;
+      finishReason = "all " + config.rounds() + " rounds published";
+      return;
+    }
+    if (next > privacyRoundLimit) {
+      open = null;
+      finishReason = String.format(Locale.ROOT, "privacy budget: round %d would bring epsilon"
+          + " above %s at delta %s (noise multiplier %.4f, sampling rate %.6f)", next,
+          privacy.epsilon(), privacy.delta(), privacy.noiseMultiplier(), privacy.samplingRate());
       return;
     }
     open = new OpenRound(next, clock.instant());
+  }
+
+  /**
+   * Largest {@code R <= rounds} whose accounted epsilon (PLD, the tight bound) is within the
+   * budget; 0 when even one round exceeds it. Binary search: epsilon grows with R.
+   */
+  private static long roundsWithinBudget(PrivacySettings p, long rounds) {
+    if (epsilonPld(p, rounds) <= p.epsilon()) {
+      return rounds;
+    }
+    long lo = 0;
+    long hi = rounds;
+    while (hi - lo > 1) {
+      long mid = (lo + hi) >>> 1;
+      if (epsilonPld(p, mid) <= p.epsilon()) {
+        lo = mid;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+
+  private static double epsilonPld(PrivacySettings p, long rounds) {
+    return PldAccountant.create().compose(p.samplingRate(), p.noiseMultiplier(), rounds)
+        .epsilon(p.delta());
+  }
+
+  /** Epsilon after {@code rounds} rounds by the RDP accountant (an upper bound on PLD's). */
+  private double epsilonRdp(long rounds) {
+    if (privacy.mode() == PrivacySettings.Mode.NONE || rounds == 0) {
+      return 0;
+    }
+    return RdpAccountant.create().compose(privacy.samplingRate(), privacy.noiseMultiplier(), rounds)
+        .epsilon(privacy.delta());
+  }
+
+  /** The privacy settings in force, with the noise multiplier resolved. */
+  public PrivacySettings privacy() {
+    return privacy;
+  }
+
+  /** Why the federation finished, or null while it runs. */
+  public synchronized String finishReason() {
+    return open == null ? finishReason : null;
   }
 
   private void applyTimeouts() {
@@ -444,6 +529,12 @@ public final class RoundEngine {
     }
     Instant closedAt = clock.instant();
     Map<String, Double> measurements = new LinkedHashMap<>(result.measurements());
+    double epsilonAfter = epsilonRdp(r.round);
+    if (privacy.mode() != PrivacySettings.Mode.NONE) {
+      measurements.put("epsilon_rdp", epsilonAfter);
+      measurements.put("delta", privacy.delta());
+      measurements.put("sampling_rate", privacy.samplingRate());
+    }
     RoundRecord record = new RoundRecord(r.round, r.participants.size(), r.submitted, dropouts,
         r.totalWeight, r.bytesUp, r.bytesDown, r.openedAt, closedAt, aggregation.name(),
         optimizer.name(), HexFormat.of().formatHex(next.sha256()), measurements);
@@ -454,6 +545,7 @@ public final class RoundEngine {
       return;
     }
     setModel(next);
+    epsilonSpentRdp = epsilonAfter;
     metrics.roundPublished(Duration.between(r.openedAt, closedAt).toNanos(), dropouts);
     openNextRound();
     for (RoundListener l : listeners) {
@@ -490,7 +582,21 @@ public final class RoundEngine {
         .setDeadlineUnixMillis(deadlineMillis)
         .setTimeBudgetMillis(Math.max(0, deadlineMillis - clock.millis()))
         .setMaxChunkBytes(config.maxChunkBytes())
+        .setPrivacy(privacyProto())
         .build();
+  }
+
+  private PrivacyConfig privacyProto() {
+    PrivacyConfig.Builder b = PrivacyConfig.newBuilder().setMode(privacy.mode().key());
+    if (privacy.mode() != PrivacySettings.Mode.NONE) {
+      b.setClipNorm(privacy.clipNorm())
+          .setNoiseMultiplier(privacy.noiseMultiplier())
+          .setSamplingRate(privacy.samplingRate())
+          .setDelta(privacy.delta())
+          .setEpsilonBudget(privacy.epsilon())
+          .setEpsilonSpent(epsilonSpentRdp);
+    }
+    return b.build();
   }
 
   private CheckInResponse retry(String reason) {
@@ -596,6 +702,7 @@ public final class RoundEngine {
     private ServerOptimizer optimizer;
     private CoordinatorMetrics metrics;
     private Random tokenRandom;
+    private RandomSource noiseRandom;
 
     private Builder(FederationConfig config) {
       this.config = Objects.requireNonNull(config, "config");
@@ -637,7 +744,18 @@ public final class RoundEngine {
     }
 
     /**
-     * Builds the engine, resuming after the store's latest round, and opens the next round.
+     * Randomness of the privacy noise; default {@link RandomSource#secure()}. Seed one only in
+     * tests and simulations: seeded noise gives no privacy.
+     */
+    public Builder noiseRandom(RandomSource noiseRandom) {
+      this.noiseRandom = noiseRandom;
+      return this;
+    }
+
+    /**
+     * Builds the engine, resuming after the store's latest round, and opens the next round. With
+     * central privacy and no configured noise multiplier, it first solves the multiplier that
+     * fits all rounds in the budget (seconds), and computes how many rounds the budget allows.
      *
      * @throws IllegalStateException if the store holds a model of another shape
      */

@@ -27,8 +27,6 @@ public final class WeightedMeanFactory implements AggregationFactory {
   /** Most contributions one round can sum without any risk of overflow. */
   public static final int MAX_CONTRIBUTIONS = 1 << 19;
 
-  private static final double SCALE = 1L << FRACTION_BITS;
-
   @Override
   public AggregationProcess create() {
     return new AggregationProcess() {
@@ -45,13 +43,13 @@ public final class WeightedMeanFactory implements AggregationFactory {
   }
 
   private static final class Mean implements AggregationProcess.RoundAggregator {
-    private final long[] sum;
+    private final FixedPointSum sum;
     private long totalWeight;
     private int count;
     private boolean finished;
 
     Mean(int dimension) {
-      sum = new long[dimension];
+      sum = new FixedPointSum(dimension);
     }
 
     @Override
@@ -59,32 +57,10 @@ public final class WeightedMeanFactory implements AggregationFactory {
       if (finished) {
         throw new IllegalStateException("aggregator already finished");
       }
-      float[] u = c.update();
-      if (u.length != sum.length) {
-        throw new IllegalArgumentException(
-            "update length must be " + sum.length + ". Provided value: " + u.length);
-      }
       if (count >= MAX_CONTRIBUTIONS) {
         throw new IllegalStateException("round already holds " + MAX_CONTRIBUTIONS + " contributions");
       }
-      for (int i = 0; i < u.length; i++) {
-        float v = u[i];
-        if (!(Math.abs(v) <= MAX_ABS_VALUE)) {
-          throw new IllegalArgumentException(
-              "update values must be finite with magnitude <= " + MAX_ABS_VALUE
-                  + ". Provided value at index " + i + ": " + v);
-        }
-        // Before this contribution -2^63 + 2^44 <= sum[i] <= 2^63 - 2^44: only a positive step
-        // can leave the long range, and only to exactly 2^63.
-        long x = Math.round(v * SCALE);
-        if (x > 0 && sum[i] > Long.MAX_VALUE - x) {
-          throw new IllegalStateException(
-              "fixed-point sum would overflow at index " + i + "; contribution refused");
-        }
-      }
-      for (int i = 0; i < u.length; i++) {
-        sum[i] += Math.round(u[i] * SCALE);
-      }
+      sum.add(c.update());
       totalWeight += c.weight();
       count++;
     }
@@ -100,17 +76,9 @@ public final class WeightedMeanFactory implements AggregationFactory {
         throw new IllegalStateException("aggregator already finished");
       }
       finished = true;
-      float[] mean = new float[sum.length];
-      double norm2 = 0;
-      if (totalWeight > 0) {
-        double inv = 1.0 / (SCALE * totalWeight);
-        for (int i = 0; i < mean.length; i++) {
-          mean[i] = (float) (sum[i] * inv);
-          norm2 += (double) mean[i] * mean[i];
-        }
-      }
+      float[] mean = totalWeight > 0 ? sum.divide(totalWeight) : new float[sum.dimension()];
       return new AggregateResult(
-          mean, count, totalWeight, Map.of("mean_update_norm", Math.sqrt(norm2)));
+          mean, count, totalWeight, Map.of("mean_update_norm", FixedPointSum.norm(mean)));
     }
   }
 }

@@ -31,6 +31,9 @@ public final class LocalTrainer {
   private final double[] rhs;
   private float[] localQ = new float[0];
   private float[] localB = new float[0];
+  private float muDelta;
+  private GlobalModel normModel;
+  private double cachedThetaNorm2;
 
   public LocalTrainer(TrainingConfig config) {
     this.config = config;
@@ -92,18 +95,14 @@ public final class LocalTrainer {
   }
 
   /**
-   * Reconstructs the user, runs the local steps and adds the user's update to {@code acc}
-   * (layout of {@link ModelShape}). Returns the user's training loss: the sum of squared errors
-   * on its ratings after reconstruction, before the local steps.
+   * Reconstructs the user and runs the local steps, leaving {@code local - global} of the user's
+   * rated rows in {@code localQ/localB} (row j for the user's j-th rating) and of {@code mu} in
+   * {@code muDelta}. Returns the loss before the steps.
    */
-  public double accumulateUserUpdate(GlobalModel model, UserRatings user, float[] acc) {
-    ModelShape shape = model.shape();
-    if (acc.length != shape.numParameters()) {
-      throw new IllegalArgumentException(
-          "accumulator length must be " + shape.numParameters() + ". Provided value: " + acc.length);
-    }
+  private double localUpdate(GlobalModel model, UserRatings user) {
     UserState state = reconstruct(model, user);
     int nu = user.size();
+    muDelta = 0f;
     if (nu == 0) {
       return 0;
     }
@@ -144,15 +143,130 @@ public final class LocalTrainer {
     }
     for (int j = 0; j < nu; j++) {
       int item = user.item(j);
+      int base = j * k;
+      for (int f = 0; f < k; f++) {
+        localQ[base + f] -= model.factor(item, f);
+      }
+      localB[j] -= model.itemBias(item);
+    }
+    muDelta = mu - mu0;
+    return loss;
+  }
+
+  /**
+   * Reconstructs the user, runs the local steps and adds the user's update to {@code acc}
+   * (layout of {@link ModelShape}). Returns the user's training loss: the sum of squared errors
+   * on its ratings after reconstruction, before the local steps.
+   */
+  public double accumulateUserUpdate(GlobalModel model, UserRatings user, float[] acc) {
+    checkAccumulator(model, acc);
+    double loss = localUpdate(model, user);
+    addDeltas(model.shape(), user, acc, 1f);
+    return loss;
+  }
+
+  /**
+   * The user-level differentially private variant (DP-FedAvg, McMahan et al., ICLR 2018,
+   * Algorithm 1, "flat clipping"): the user's whole contribution to the submission, its data
+   * update <em>plus</em> its share of the prior that {@link #addWeightDecay} adds, is scaled by
+   * {@code s = min(1, clipNorm / ||contribution||_2)}, so that adding or removing one user changes
+   * a submission by at most {@code clipNorm} in L2 norm. The data part is added to {@code acc}
+   * here; the caller adds the prior for all users at once with {@link #addWeightDecay(GlobalModel,
+   * float[], double)} and the sum of the returned scales.
+   *
+   * <p>The norm is computed without materialising the dense contribution: with {@code p} the
+   * per-user prior share ({@code c * theta} on every item row and bias) and {@code d} the data
+   * update on the user's rated rows and {@code mu},
+   * {@code ||d + p||^2 = ||p||^2 + sum over rated coordinates of ((d + p)^2 - p^2) + d_mu^2}.
+   *
+   * @return the user's loss (as {@link #accumulateUserUpdate}) and clipping scale
+   */
+  public ClippedUpdate accumulateClippedUserUpdate(
+      GlobalModel model, UserRatings user, float[] acc, double clipNorm) {
+    Checks.positiveFinite("clipNorm", clipNorm);
+    checkAccumulator(model, acc);
+    double loss = localUpdate(model, user);
+    double c = priorCoefficient(1);
+    double norm2 = c * c * thetaNorm2(model);
+    ModelShape shape = model.shape();
+    int nu = user.size();
+    for (int j = 0; j < nu; j++) {
+      int item = user.item(j);
+      int base = j * k;
+      for (int f = 0; f < k; f++) {
+        double pr = c * model.factor(item, f);
+        double v = localQ[base + f] + pr;
+        norm2 += v * v - pr * pr;
+      }
+      double pb = c * model.itemBias(item);
+      double vb = localB[j] + pb;
+      norm2 += vb * vb - pb * pb;
+    }
+    norm2 += (double) muDelta * muDelta;
+    double norm = Math.sqrt(Math.max(0, norm2));
+    float scale = norm <= clipNorm ? 1f : (float) (clipNorm / norm);
+    if (nu > 0) {
+      addDeltas(shape, user, acc, scale);
+    }
+    return new ClippedUpdate(loss, scale, norm);
+  }
+
+  /**
+   * A user's clipped contribution.
+   *
+   * @param loss sum of squared errors on the user's ratings before the local steps
+   * @param scale the factor applied, in (0, 1]
+   * @param norm the L2 norm of the contribution before clipping
+   */
+  public record ClippedUpdate(double loss, float scale, double norm) {}
+
+  private void addDeltas(ModelShape shape, UserRatings user, float[] acc, float scale) {
+    int nu = user.size();
+    if (nu == 0) {
+      return;
+    }
+    for (int j = 0; j < nu; j++) {
+      int item = user.item(j);
       int off = shape.factorOffset(item);
       int base = j * k;
       for (int f = 0; f < k; f++) {
-        acc[off + f] += localQ[base + f] - model.factor(item, f);
+        acc[off + f] += scale * localQ[base + f];
       }
-      acc[shape.biasOffset(item)] += localB[j] - model.itemBias(item);
+      acc[shape.biasOffset(item)] += scale * localB[j];
     }
-    acc[shape.muOffset()] += mu - mu0;
-    return loss;
+    acc[shape.muOffset()] += scale * muDelta;
+  }
+
+  private void checkAccumulator(GlobalModel model, float[] acc) {
+    ModelShape shape = model.shape();
+    if (acc.length != shape.numParameters()) {
+      throw new IllegalArgumentException(
+          "accumulator length must be " + shape.numParameters() + ". Provided value: " + acc.length);
+    }
+  }
+
+  /** Sum of squares of the item factors and biases (the prior's domain), cached per model. */
+  private double thetaNorm2(GlobalModel model) {
+    if (model != normModel) {
+      int n = model.shape().muOffset();
+      float[] buf = new float[Math.min(n, 1 << 16)];
+      double s = 0;
+      for (int from = 0; from < n; from += buf.length) {
+        int len = Math.min(buf.length, n - from);
+        model.copyParameters(from, buf, 0, len);
+        for (int x = 0; x < len; x++) {
+          s += (double) buf[x] * buf[x];
+        }
+      }
+      normModel = model;
+      cachedThetaNorm2 = s;
+    }
+    return cachedThetaNorm2;
+  }
+
+  private double priorCoefficient(double users) {
+    return -users * config.localSteps() * (double) config.localLearningRate()
+        * config.itemWeightDecay();
   }
 
   /**
@@ -160,7 +274,15 @@ public final class LocalTrainer {
    * {@code acc[x] -= users * localSteps * eta * weightDecay * theta[x]}.
    */
   public void addWeightDecay(GlobalModel model, float[] acc, int users) {
-    float c = -users * config.localSteps() * config.localLearningRate() * config.itemWeightDecay();
+    addWeightDecay(model, acc, (double) users);
+  }
+
+  /**
+   * Adds {@code userShares} shares of the prior: the number of users, or with clipping the sum of
+   * the users' clipping scales ({@link #accumulateClippedUserUpdate}).
+   */
+  public void addWeightDecay(GlobalModel model, float[] acc, double userShares) {
+    float c = (float) priorCoefficient(userShares);
     if (c == 0f) {
       return;
     }

@@ -2,7 +2,9 @@ package io.fedrec.core.model;
 
 /**
  * One user's ratings, as parallel primitive arrays: {@code items[j]} was rated {@code ratings[j]}.
- * Item ids index the federation's catalogue ({@code 0 .. numItems - 1}).
+ * Item ids index the federation's catalogue ({@code 0 .. numItems - 1}) and are distinct: a user
+ * has at most one rating per item (local training and per-user clipping rely on it: two ratings of
+ * one item would share a row, and the clipping norm is computed per rating).
  *
  * <p>Immutable after construction as long as callers do not keep the arrays they passed in
  * ({@link #of} copies; {@link #wrap} does not, for the simulator's shared arrays).
@@ -34,10 +36,22 @@ public final class UserRatings {
         throw new IllegalArgumentException("item ids must be >= 0. Provided value: " + items[j]);
       }
     }
+    int[] sorted = items.clone();
+    java.util.Arrays.sort(sorted);
+    for (int j = 1; j < sorted.length; j++) {
+      if (sorted[j] == sorted[j - 1]) {
+        throw new IllegalArgumentException(
+            "item ids must be distinct (one rating per item). Duplicate item id: " + sorted[j]);
+      }
+    }
     return new UserRatings(items.clone(), ratings.clone(), 0, items.length);
   }
 
-  /** A view of {@code [from, to)} of shared arrays, not copied (callers promise not to mutate). */
+  /**
+   * A view of {@code [from, to)} of shared arrays, not copied and not checked: callers promise not
+   * to mutate them and that the item ids in the range are distinct (the simulator's loaders
+   * reject duplicate ratings).
+   */
   public static UserRatings wrap(int[] items, float[] ratings, int from, int to) {
     if (from < 0 || to < from || to > items.length || items.length != ratings.length) {
       throw new IllegalArgumentException("bad range [" + from + ", " + to + ") for " + items.length);

@@ -29,7 +29,8 @@ import picocli.CommandLine.Spec;
       SimulateCommand.class,
       BaselineCommand.class,
       CoordinatorCommand.class,
-      ClientCommand.class
+      ClientCommand.class,
+      PrivacyCommand.class
     })
 public final class Main implements Runnable {
   @Spec CommandSpec spec;

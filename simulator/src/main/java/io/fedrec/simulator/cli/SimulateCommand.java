@@ -5,6 +5,8 @@ import io.fedrec.simulator.data.Split;
 import io.fedrec.simulator.report.SimulationReport;
 import io.fedrec.simulator.sim.RoundRow;
 import io.fedrec.simulator.sim.Simulation;
+import io.fedrec.simulator.sim.DpOptions;
+import io.fedrec.simulator.sim.PrivacyReport;
 import io.fedrec.simulator.sim.SimulationConfig;
 import io.fedrec.simulator.sim.SimulationResult;
 import io.fedrec.simulator.sim.Transport;
@@ -89,8 +91,27 @@ final class SimulateCommand implements Callable<Integer> {
   Path out;
 
   @Option(names = "--privacy", paramLabel = "MODE", defaultValue = "none",
-      description = "differential privacy; only 'none' is implemented in this version")
+      description = "user-level differential privacy: none or central (clients clip, the"
+          + " coordinator adds Gaussian noise; distributed and local are not implemented yet)"
+          + " (default: ${DEFAULT-VALUE})")
   String privacy;
+
+  @Option(names = "--epsilon", paramLabel = "E",
+      description = "privacy budget for --privacy central; rounds stop before it is exceeded")
+  Double epsilon;
+
+  @Option(names = "--delta", paramLabel = "D", defaultValue = "1e-5",
+      description = "delta of the (epsilon, delta) guarantee (default: ${DEFAULT-VALUE})")
+  double delta;
+
+  @Option(names = "--clip", paramLabel = "C", defaultValue = "" + DEFAULT_CLIP,
+      description = "L2 bound on each user's contribution (default: ${DEFAULT-VALUE})")
+  double clip;
+
+  @Option(names = "--noise-multiplier", paramLabel = "Z",
+      description = "noise standard deviation over --clip; default: the smallest that fits"
+          + " all --rounds in --epsilon")
+  Double noiseMultiplier;
 
   @Option(names = "--secagg", paramLabel = "MODE", defaultValue = "off",
       description = "secure aggregation; only 'off' is implemented in this version")
@@ -117,7 +138,6 @@ final class SimulateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     PrintWriter o = spec.commandLine().getOut();
-    requireOnly("--privacy", privacy, "none");
     requireOnly("--secagg", secagg, "off");
     SimulationConfig config = config();
     Split split = data.load();
@@ -161,6 +181,15 @@ final class SimulateCommand implements Callable<Integer> {
         rmse, result.finalMetrics().mae(), result.rounds());
     o.printf(Locale.ROOT, "bias baseline test RMSE %.4f: federated model is %.1f%% %s%n",
         base, Math.abs(100 * (base - rmse) / base), rmse <= base ? "better" : "worse");
+    PrivacyReport privacyReport = result.privacy();
+    if (!privacyReport.mode().equals("none")) {
+      o.printf(Locale.ROOT, "privacy %s: epsilon %.3f (PLD; RDP %.3f) of budget %s at delta %s;"
+              + " noise multiplier %.4f, clip %s, sampling rate %.4f%s%n",
+          privacyReport.mode(), privacyReport.epsilon(), privacyReport.epsilonRdp(),
+          privacyReport.epsilonBudget(), privacyReport.delta(), privacyReport.noiseMultiplier(),
+          privacyReport.clipNorm(), privacyReport.samplingRate(),
+          privacyReport.stoppedByBudget() ? "; stopped by the budget" : "");
+    }
     o.printf(Locale.ROOT, "wall time %.1f s; %s up, %s down%n",
         result.wallSeconds(), bytes(result.totalBytesUp()), bytes(result.totalBytesDown()));
     o.printf("wrote %s and %s%n",
@@ -199,13 +228,47 @@ final class SimulateCommand implements Callable<Integer> {
           .serverLearningRate(serverLr)
           .seed(data.seed)
           .evalEvery(evalEvery)
-          .transport(kind);
+          .transport(kind)
+          .privacy(dpOptions());
       if (threads != null) {
         b.threads(threads);
       }
       return b.build();
     } catch (IllegalArgumentException e) {
       throw Flags.rename(e, FLAGS, null);
+    }
+  }
+
+  /** Default per-user clip norm; see docs/research.md for how it was chosen. */
+  static final double DEFAULT_CLIP = 0.5;
+
+  /** Central DP options from the flags, or null for --privacy none. */
+  private DpOptions dpOptions() {
+    switch (privacy) {
+      case "none":
+        if (epsilon != null || noiseMultiplier != null) {
+          throw CliException.usage("--epsilon and --noise-multiplier need --privacy central");
+        }
+        return null;
+      case "central":
+        if (epsilon == null) {
+          throw CliException.usage("--epsilon is required with --privacy central (the budget"
+              + " that stops training); e.g. --epsilon 8");
+        }
+        try {
+          return new DpOptions(epsilon, delta, clip,
+              noiseMultiplier == null ? 0 : noiseMultiplier);
+        } catch (IllegalArgumentException e) {
+          throw Flags.rename(e, Map.of("epsilon", "--epsilon", "delta", "--delta",
+              "clipNorm", "--clip", "noiseMultiplier", "--noise-multiplier"), null);
+        }
+      case "distributed":
+      case "local":
+        throw CliException.usage("--privacy " + privacy + " is not implemented in this version;"
+            + " use none or central");
+      default:
+        throw CliException.usage("--privacy must be one of none, central. Provided value: "
+            + privacy);
     }
   }
 

@@ -2,6 +2,7 @@ package io.fedrec.simulator.report;
 
 import io.fedrec.core.model.TrainingConfig;
 import io.fedrec.simulator.sim.DataStats;
+import io.fedrec.simulator.sim.PrivacyReport;
 import io.fedrec.simulator.sim.RoundRow;
 import io.fedrec.simulator.sim.SimulationConfig;
 import io.fedrec.simulator.sim.SimulationResult;
@@ -68,11 +69,18 @@ public final class SimulationReport {
     w.name("mae").value(r.finalMetrics().mae());
     w.name("baseline_rmse").value(r.baseline().rmse());
     w.name("baseline_mae").value(r.baseline().mae());
-    // No differential privacy in this version: epsilon is null (not infinity) by the contract.
+    // Without privacy epsilon and delta are null (not infinity) by the contract.
+    PrivacyReport p = r.privacy();
     w.name("privacy").beginObject()
-        .name("mode").value("none")
-        .name("epsilon").value((String) null)
-        .name("delta").value((String) null)
+        .name("mode").value(p.mode())
+        .name("epsilon").value(p.epsilon())
+        .name("epsilon_rdp").value(p.epsilonRdp())
+        .name("delta").value(p.delta())
+        .name("epsilon_budget").value(p.epsilonBudget())
+        .name("noise_multiplier").value(p.noiseMultiplier())
+        .name("clip").value(p.clipNorm())
+        .name("sampling_rate").value(p.samplingRate())
+        .name("stopped_by_budget").value(p.stoppedByBudget())
         .endObject();
     w.name("secagg").value(false);
     w.name("wall_seconds").value(r.wallSeconds());

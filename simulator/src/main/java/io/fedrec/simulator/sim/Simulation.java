@@ -8,7 +8,11 @@ import io.fedrec.coordinator.round.EngineStatus;
 import io.fedrec.coordinator.round.FederationConfig;
 import io.fedrec.coordinator.round.RoundEngine;
 import io.fedrec.coordinator.round.RoundListener;
+import io.fedrec.coordinator.round.PrivacySettings;
 import io.fedrec.coordinator.round.RoundRecord;
+import io.fedrec.core.dp.PldAccountant;
+import io.fedrec.core.dp.RandomSource;
+import io.fedrec.core.dp.RdpAccountant;
 import io.fedrec.coordinator.service.CoordinatorServer;
 import io.fedrec.core.model.GlobalModel;
 import io.fedrec.simulator.baseline.BiasBaseline;
@@ -152,7 +156,36 @@ public final class Simulation {
         .initialMean((float) split.train().meanRating())
         .initScale(config.initScale())
         .seed(config.seed())
+        .privacy(privacySettings())
         .build();
+  }
+
+  /** The coordinator's privacy settings: population = the federation's users. */
+  private PrivacySettings privacySettings() {
+    DpOptions dp = config.privacy();
+    if (dp == null) {
+      return PrivacySettings.NONE;
+    }
+    long population = 0;
+    for (VirtualClient c : clients) {
+      population += c.userIds().size();
+    }
+    long usersPerRound = Math.max(1, Math.round((double) population * cohortSize / clients.size()));
+    return new PrivacySettings(PrivacySettings.Mode.CENTRAL, dp.clipNorm(), dp.noiseMultiplier(),
+        dp.epsilon(), dp.delta(), population, usersPerRound);
+  }
+
+  private static PrivacyReport privacyReport(RoundEngine engine, long rounds, long configured) {
+    PrivacySettings p = engine.privacy();
+    if (p.mode() == PrivacySettings.Mode.NONE) {
+      return PrivacyReport.NONE;
+    }
+    double pld = rounds == 0 ? 0 : PldAccountant.create()
+        .compose(p.samplingRate(), p.noiseMultiplier(), rounds).epsilon(p.delta());
+    double rdp = rounds == 0 ? 0 : RdpAccountant.create()
+        .compose(p.samplingRate(), p.noiseMultiplier(), rounds).epsilon(p.delta());
+    return new PrivacyReport(p.mode().key(), pld, rdp, p.delta(), p.epsilon(),
+        p.noiseMultiplier(), p.clipNorm(), p.samplingRate(), rounds < configured);
   }
 
   /** Runs all rounds without progress reports. */
@@ -176,6 +209,8 @@ public final class Simulation {
             .clock(clock)
             // task tokens need no secrecy among simulated clients; seeded for reproducibility
             .tokenRandom(new Random(config.seed()))
+            // simulated noise is seeded so that runs are reproducible; it protects nothing
+            .noiseRandom(config.privacy() == null ? null : RandomSource.seeded(config.seed()))
             .build();
     engine.addListener(collector);
     ExecutorService pool = Executors.newFixedThreadPool(config.threads(), new DaemonThreads());
@@ -183,6 +218,7 @@ public final class Simulation {
       RatingMetrics baseline = BiasBaseline.evaluateDefault(split);
       List<RoundRow> rows = new ArrayList<>();
       RatingMetrics last = null;
+      long lastEvaluated = -1;
       int abandonedInARow = 0;
       int[] perm = new int[clients.size()];
       while (engine.status().phase() != EngineStatus.Phase.FINISHED) {
@@ -212,6 +248,7 @@ public final class Simulation {
         double testMae = Double.NaN;
         if (record.round() % config.evalEvery() == 0 || record.round() == config.rounds()) {
           last = Evaluator.evaluate(published.model, config.training(), split, pool);
+          lastEvaluated = record.round();
           testRmse = last.rmse();
           testMae = last.mae();
         }
@@ -225,13 +262,14 @@ public final class Simulation {
         progress.onRound(row, config);
       }
       GlobalModel finalModel = engine.currentModel();
-      if (last == null) {
+      if (last == null || lastEvaluated != finalModel.version()) {
         last = Evaluator.evaluate(finalModel, config.training(), split, pool);
       }
       return new SimulationResult(
           config, DataStats.of(split), clients.size(), cohortSize, rows, collector.records(), last,
           baseline,
-          (System.nanoTime() - start) / 1e9, finalModel);
+          (System.nanoTime() - start) / 1e9, finalModel,
+          privacyReport(engine, finalModel.version(), config.rounds()));
     } finally {
       pool.shutdownNow();
     }

@@ -41,6 +41,7 @@ public final class SimulationConfig {
   private final int evalEvery;
   private final Transport transport;
   private final int threads;
+  private final DpOptions privacy;
 
   private SimulationConfig(Builder b, TrainingConfig training) {
     this.dataset = b.dataset;
@@ -55,6 +56,12 @@ public final class SimulationConfig {
     this.evalEvery = b.evalEvery;
     this.transport = b.transport;
     this.threads = b.threads;
+    this.privacy = b.privacy;
+  }
+
+  /** Central differential privacy, or null for none. */
+  public DpOptions privacy() {
+    return privacy;
   }
 
   public static Builder builder() {
@@ -76,7 +83,8 @@ public final class SimulationConfig {
         .seed(seed)
         .evalEvery(evalEvery)
         .transport(transport)
-        .threads(threads);
+        .threads(threads)
+        .privacy(privacy);
   }
 
   /** Name of the data set, for reports (e.g. {@code synthetic}, {@code movielens-100k}). */
@@ -162,8 +170,15 @@ public final class SimulationConfig {
     private int evalEvery = DEFAULT_EVAL_EVERY;
     private Transport transport = Transport.DIRECT;
     private int threads = Runtime.getRuntime().availableProcessors();
+    private DpOptions privacy;
 
     private Builder() {}
+
+    /** Central differential privacy; null (the default) for none. */
+    public Builder privacy(DpOptions privacy) {
+      this.privacy = privacy;
+      return this;
+    }
 
     public Builder dataset(String dataset) {
       this.dataset = dataset;

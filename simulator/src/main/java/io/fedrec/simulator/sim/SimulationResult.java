@@ -18,6 +18,7 @@ import java.util.List;
  * @param baseline test RMSE and MAE of the mean-plus-biases baseline on the same split
  * @param wallSeconds wall-clock seconds of the whole run (set-up and evaluations included)
  * @param finalModel the last published model
+ * @param privacy what the run spent ({@link PrivacyReport#NONE} without privacy)
  */
 public record SimulationResult(
     SimulationConfig config,
@@ -29,7 +30,8 @@ public record SimulationResult(
     RatingMetrics finalMetrics,
     RatingMetrics baseline,
     double wallSeconds,
-    GlobalModel finalModel) {
+    GlobalModel finalModel,
+    PrivacyReport privacy) {
 
   public SimulationResult {
     rows = List.copyOf(rows);

@@ -67,7 +67,56 @@ class CliTest {
   @Test
   void simulate_privacyDp_exit2WithMessage() {
     assertUsage(run("simulate", "--privacy", "dp"),
-        "--privacy: only 'none' is implemented in this version. Provided value: dp");
+        "--privacy must be one of none, central. Provided value: dp");
+  }
+
+  @Test
+  void simulate_privacyDistributed_exit2NotImplemented() {
+    assertUsage(run("simulate", "--privacy", "distributed", "--epsilon", "8"),
+        "--privacy distributed is not implemented in this version; use none or central");
+  }
+
+  @Test
+  void simulate_centralWithoutEpsilon_exit2NamingFlag() {
+    assertUsage(run("simulate", "--privacy", "central"),
+        "--epsilon is required with --privacy central (the budget that stops training);"
+            + " e.g. --epsilon 8");
+  }
+
+  @Test
+  void simulate_centralBadDelta_exit2NamingFlag() {
+    assertUsage(run("simulate", "--privacy", "central", "--epsilon", "8", "--delta", "2"),
+        "--delta must be in (0, 1). Provided value: 2.0");
+  }
+
+  @Test
+  void simulate_epsilonWithoutPrivacy_exit2() {
+    assertUsage(run("simulate", "--epsilon", "8"),
+        "--epsilon and --noise-multiplier need --privacy central");
+  }
+
+  @Test
+  void simulate_centralSmallBudget_stopsByBudgetAndReportsEpsilon() throws Exception {
+    Path out = tmp.resolve("dp");
+    Run r = run("simulate", "--privacy", "central", "--epsilon", "0.2", "--noise-multiplier", "1",
+        "--rounds", "50", "--clients-per-round", "20", "--eval-every", "50", "--out",
+        out.toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("; stopped by the budget"), r.out());
+    @SuppressWarnings("unchecked")
+    Map<String, Object> summary = (Map<String, Object>) MiniJson.parse(
+        Files.readString(out.resolve(SimulationReport.SUMMARY), StandardCharsets.UTF_8));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> privacy = (Map<String, Object>) summary.get("privacy");
+    assertEquals("central", privacy.get("mode"));
+    double spent = (Double) privacy.get("epsilon");
+    assertTrue(spent > 0 && spent <= 0.2, "spent " + spent);
+    assertTrue((Double) privacy.get("epsilon_rdp") >= spent);
+    assertEquals(Boolean.TRUE, privacy.get("stopped_by_budget"));
+    assertEquals(1.0, privacy.get("noise_multiplier"));
+    assertEquals(0.5, privacy.get("clip"));
+    double rounds = (Double) summary.get("rounds_completed");
+    assertTrue(rounds >= 1 && rounds < 50, "rounds " + rounds);
   }
 
   @Test

@@ -1,0 +1,97 @@
+package io.fedrec.coordinator.round;
+
+import io.fedrec.core.model.Checks;
+
+/**
+ * A federation's user-level differential privacy, as configured (keys {@code privacy_*} in
+ * {@link FederationConfig#fromProperties}).
+ *
+ * <p>{@link Mode#NONE}: no clipping, no noise; nothing else may be set. {@link Mode#CENTRAL}:
+ * clients clip every user's contribution to {@code clipNorm}, the coordinator adds Gaussian noise
+ * of standard deviation {@code noiseMultiplier * clipNorm} to the cohort's sum and divides by
+ * {@code usersPerRound}; rounds stop before the accounted epsilon (PLD accountant, cohorts treated
+ * as Poisson samples with rate {@code usersPerRound / population}) would exceed {@code epsilon}.
+ * A {@code noiseMultiplier} of 0 means "the smallest that lets all configured rounds fit in the
+ * budget", solved when the coordinator starts.
+ *
+ * <p>Validation fails closed: a central configuration with any parameter missing or out of range
+ * is refused, so no round can run under a privacy claim that does not hold.
+ *
+ * @param mode none or central
+ * @param clipNorm L2 bound per user's contribution
+ * @param noiseMultiplier noise standard deviation over clipNorm; 0 = solve from the budget
+ * @param epsilon total budget
+ * @param delta the delta of the (epsilon, delta) guarantee
+ * @param population number of users who may be sampled (for the sampling rate)
+ * @param usersPerRound expected users per round (denominator of the mean; sampling numerator)
+ */
+public record PrivacySettings(
+    Mode mode,
+    double clipNorm,
+    double noiseMultiplier,
+    double epsilon,
+    double delta,
+    long population,
+    long usersPerRound) {
+
+  /** Privacy modes; see the class documentation. */
+  public enum Mode {
+    NONE("none"),
+    CENTRAL("central");
+
+    private final String key;
+
+    Mode(String key) {
+      this.key = key;
+    }
+
+    public String key() {
+      return key;
+    }
+
+    /** @throws IllegalArgumentException naming the key and the valid values */
+    public static Mode parse(String key) {
+      for (Mode m : values()) {
+        if (m.key.equals(key)) {
+          return m;
+        }
+      }
+      throw new IllegalArgumentException(
+          "privacy_mode must be one of none, central. Provided value: " + key);
+    }
+  }
+
+  public static final PrivacySettings NONE = new PrivacySettings(Mode.NONE, 0, 0, 0, 0, 0, 0);
+
+  public PrivacySettings {
+    if (mode == null) {
+      throw new IllegalArgumentException("privacy_mode must be set. Provided value: null");
+    }
+    if (mode == Mode.NONE) {
+      if (clipNorm != 0 || noiseMultiplier != 0 || epsilon != 0 || delta != 0 || population != 0
+          || usersPerRound != 0) {
+        throw new IllegalArgumentException(
+            "privacy_mode is none, so no other privacy_* setting may be given");
+      }
+    } else {
+      Checks.positiveFinite("privacy_clip_norm", clipNorm);
+      Checks.finiteInRange("privacy_noise_multiplier", noiseMultiplier, 0, 1e4);
+      Checks.positiveFinite("privacy_epsilon", epsilon);
+      if (!(delta > 0 && delta < 1)) {
+        throw new IllegalArgumentException(
+            "privacy_delta must be in (0, 1). Provided value: " + delta);
+      }
+      Checks.inRange("privacy_population", population, 1, Long.MAX_VALUE);
+      Checks.inRange("privacy_users_per_round", usersPerRound, 1, population);
+    }
+  }
+
+  /** Expected fraction of the population in a round. */
+  public double samplingRate() {
+    return mode == Mode.NONE ? 0 : (double) usersPerRound / population;
+  }
+
+  public PrivacySettings withNoiseMultiplier(double z) {
+    return new PrivacySettings(mode, clipNorm, z, epsilon, delta, population, usersPerRound);
+  }
+}

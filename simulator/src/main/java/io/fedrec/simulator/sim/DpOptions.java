@@ -1,0 +1,25 @@
+package io.fedrec.simulator.sim;
+
+import io.fedrec.core.model.Checks;
+
+/**
+ * Central user-level differential privacy for a simulation (see
+ * {@code io.fedrec.coordinator.round.PrivacySettings}): the population is the federation's users,
+ * and the expected users per round are the cohort's.
+ *
+ * @param epsilon total budget, > 0
+ * @param delta in (0, 1)
+ * @param clipNorm L2 bound per user's contribution, > 0
+ * @param noiseMultiplier noise standard deviation over clipNorm; 0 = the smallest that fits all
+ *     rounds in the budget
+ */
+public record DpOptions(double epsilon, double delta, double clipNorm, double noiseMultiplier) {
+  public DpOptions {
+    Checks.positiveFinite("epsilon", epsilon);
+    if (!(delta > 0 && delta < 1)) {
+      throw new IllegalArgumentException("delta must be in (0, 1). Provided value: " + delta);
+    }
+    Checks.positiveFinite("clipNorm", clipNorm);
+    Checks.finiteInRange("noiseMultiplier", noiseMultiplier, 0, 1e4);
+  }
+}
