@@ -5,6 +5,9 @@ import io.fedrec.simulator.data.Split;
 import io.fedrec.simulator.report.SimulationReport;
 import io.fedrec.simulator.sim.RoundRow;
 import io.fedrec.simulator.sim.Simulation;
+import io.fedrec.simulator.data.DataSets;
+import io.fedrec.simulator.eval.MetricSpec;
+import io.fedrec.simulator.eval.RankingProtocol;
 import io.fedrec.simulator.sim.DpOptions;
 import io.fedrec.simulator.sim.PrivacyReport;
 import io.fedrec.simulator.sim.SimulationConfig;
@@ -14,6 +17,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -96,6 +100,18 @@ final class SimulateCommand implements Callable<Integer> {
           + " (default: ${DEFAULT-VALUE})")
   String privacy;
 
+  @Option(names = "--metrics", paramLabel = "LIST",
+      description = "ranking metrics to report besides RMSE/MAE, e.g. hr@10,ndcg@10,recall@20,"
+          + "map@10,mrr,coverage@10,diversity@10,popularity@10")
+  String metrics;
+
+  @Option(names = "--protocol", paramLabel = "NAME",
+      description = "ranking protocol: loo (hold out each user's latest rating, rank it among 99"
+          + " sampled negatives; re-splits the data) or full (rank the whole catalogue against the"
+          + " test split, relevant = rating >= 4) (default: full; with --protocol alone the"
+          + " metrics default to hr@10,ndcg@10)")
+  String protocol;
+
   @Option(names = "--epsilon", paramLabel = "E",
       description = "privacy budget for --privacy central; rounds stop before it is exceeded")
   Double epsilon;
@@ -141,6 +157,9 @@ final class SimulateCommand implements Callable<Integer> {
     requireOnly("--secagg", secagg, "off");
     SimulationConfig config = config();
     Split split = data.load();
+    if (RankingProtocol.Kind.LEAVE_ONE_OUT.label().equals(protocol)) {
+      split = DataSets.leaveOneOut(split, data.seed);
+    }
     Simulation simulation;
     try {
       simulation = new Simulation(config, split);
@@ -181,6 +200,12 @@ final class SimulateCommand implements Callable<Integer> {
         rmse, result.finalMetrics().mae(), result.rounds());
     o.printf(Locale.ROOT, "bias baseline test RMSE %.4f: federated model is %.1f%% %s%n",
         base, Math.abs(100 * (base - rmse) / base), rmse <= base ? "better" : "worse");
+    for (Map.Entry<String, Double> e : result.finalRanking().entrySet()) {
+      o.printf(Locale.ROOT, "%s %.4f  ", e.getKey(), e.getValue());
+    }
+    if (!result.finalRanking().isEmpty()) {
+      o.printf("(%s protocol)%n", result.rankingProtocol());
+    }
     PrivacyReport privacyReport = result.privacy();
     if (!privacyReport.mode().equals("none")) {
       o.printf(Locale.ROOT, "privacy %s: epsilon %.3f (PLD; RDP %.3f) of budget %s at delta %s;"
@@ -229,7 +254,8 @@ final class SimulateCommand implements Callable<Integer> {
           .seed(data.seed)
           .evalEvery(evalEvery)
           .transport(kind)
-          .privacy(dpOptions());
+          .privacy(dpOptions())
+          .rankingMetrics(rankingMetrics());
       if (threads != null) {
         b.threads(threads);
       }
@@ -241,6 +267,26 @@ final class SimulateCommand implements Callable<Integer> {
 
   /** Default per-user clip norm; see docs/research.md for how it was chosen. */
   static final double DEFAULT_CLIP = 0.5;
+
+  /** The requested ranking metrics (validating --metrics and --protocol). */
+  private List<MetricSpec> rankingMetrics() {
+    if (protocol != null) {
+      try {
+        RankingProtocol.Kind.parse(protocol);
+      } catch (IllegalArgumentException e) {
+        throw CliException.usage("--protocol must be one of loo, full. Provided value: "
+            + protocol, e);
+      }
+    }
+    if (metrics == null) {
+      return protocol == null ? List.of() : MetricSpec.parseList("hr@10,ndcg@10");
+    }
+    try {
+      return MetricSpec.parseList(metrics);
+    } catch (IllegalArgumentException e) {
+      throw CliException.usage("--metrics: " + e.getMessage(), e);
+    }
+  }
 
   /** Central DP options from the flags, or null for --privacy none. */
   private DpOptions dpOptions() {

@@ -11,7 +11,10 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Writes a simulation's results as files:
@@ -22,7 +25,8 @@ import java.util.Locale;
  *   <li>{@value #ROUNDS}: one CSV row per round with the columns of {@link #CSV_HEADER}; metrics
  *       not computed for a round are empty cells. {@code train_loss} is the mean squared error
  *       of the participants' reconstructed predictions on their own training ratings (before
- *       their local steps), i.e. the objective's data term per rating.
+ *       their local steps), i.e. the objective's data term per rating. Requested ranking
+ *       metrics follow as extra columns named like {@code hr@10}.
  * </ul>
  *
  * <p>Thread-safe (stateless).
@@ -69,6 +73,12 @@ public final class SimulationReport {
     w.name("mae").value(r.finalMetrics().mae());
     w.name("baseline_rmse").value(r.baseline().rmse());
     w.name("baseline_mae").value(r.baseline().mae());
+    if (r.rankingProtocol() != null) {
+      w.name("ranking_protocol").value(r.rankingProtocol());
+      for (Map.Entry<String, Double> e : r.finalRanking().entrySet()) {
+        w.name(e.getKey()).value(e.getValue());
+      }
+    }
     // Without privacy epsilon and delta are null (not infinity) by the contract.
     PrivacyReport p = r.privacy();
     w.name("privacy").beginObject()
@@ -118,7 +128,15 @@ public final class SimulationReport {
 
   /** The per-round CSV. */
   public static void writeRounds(SimulationResult r, Appendable out) throws IOException {
-    out.append(CSV_HEADER).append('\n');
+    List<String> rankingKeys = new ArrayList<>();
+    for (var spec : r.config().rankingMetrics()) {
+      rankingKeys.add(spec.key());
+    }
+    out.append(CSV_HEADER);
+    for (String key : rankingKeys) {
+      out.append(',').append(key);
+    }
+    out.append('\n');
     for (RoundRow row : r.rows()) {
       double trainLoss = row.trainRmse() * row.trainRmse();
       out.append(Long.toString(row.round())).append(',')
@@ -130,7 +148,12 @@ public final class SimulationReport {
           .append(number(row.testMae(), 6)).append(',')
           .append(Long.toString(row.bytesUp())).append(',')
           .append(Long.toString(row.bytesDown())).append(',')
-          .append(number(row.seconds(), 4)).append('\n');
+          .append(number(row.seconds(), 4));
+      for (String key : rankingKeys) {
+        Double v = row.ranking().get(key);
+        out.append(',').append(v == null ? "" : number(v, 6));
+      }
+      out.append('\n');
     }
   }
 

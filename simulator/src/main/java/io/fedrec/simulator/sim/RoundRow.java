@@ -1,5 +1,7 @@
 package io.fedrec.simulator.sim;
 
+import java.util.Map;
+
 /**
  * One published round of a simulation, as reported in {@code rounds.csv}.
  *
@@ -14,6 +16,8 @@ package io.fedrec.simulator.sim;
  * @param bytesUp update payload bytes the coordinator received
  * @param bytesDown model payload bytes the coordinator authorised for download
  * @param seconds wall-clock seconds the round took, its evaluation included
+ * @param ranking ranking metrics of the round's model keyed like {@code hr@10}, empty when the
+ *     round was not evaluated or none were requested
  */
 public record RoundRow(
     long round,
@@ -25,7 +29,12 @@ public record RoundRow(
     double testMae,
     long bytesUp,
     long bytesDown,
-    double seconds) {
+    double seconds,
+    Map<String, Double> ranking) {
+
+  public RoundRow {
+    ranking = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(ranking));
+  }
 
   /** Whether test metrics were computed for this round. */
   public boolean evaluated() {

@@ -20,6 +20,9 @@ import io.fedrec.simulator.data.RatingsData;
 import io.fedrec.simulator.data.Split;
 import io.fedrec.simulator.eval.Evaluator;
 import io.fedrec.simulator.eval.ParallelRanges;
+import io.fedrec.simulator.eval.RankingEvaluator;
+import io.fedrec.simulator.eval.RankingProtocol;
+import io.fedrec.simulator.data.DataSets;
 import io.fedrec.simulator.eval.RatingMetrics;
 import io.grpc.ManagedChannel;
 import io.grpc.inprocess.InProcessChannelBuilder;
@@ -32,6 +35,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
 import java.util.SplittableRandom;
@@ -160,6 +164,25 @@ public final class Simulation {
         .build();
   }
 
+  /** The ranking protocol for the requested metrics, built once; null when none requested. */
+  private RankingProtocol rankingProtocol() {
+    if (config.rankingMetrics().isEmpty()) {
+      return null;
+    }
+    return DataSets.LEAVE_ONE_OUT.equals(split.splitName())
+        ? RankingProtocol.leaveOneOut(split, RankingProtocol.DEFAULT_NEGATIVES, config.seed())
+        : RankingProtocol.fullCatalogue(split, RankingProtocol.EXPLICIT_RELEVANCE_THRESHOLD);
+  }
+
+  private Map<String, Double> ranking(
+      RankingProtocol protocol, GlobalModel model, ExecutorService pool) {
+    if (protocol == null) {
+      return Map.of();
+    }
+    return RankingEvaluator.evaluate(
+        model, config.training(), split.train(), protocol, config.rankingMetrics(), pool);
+  }
+
   /** The coordinator's privacy settings: population = the federation's users. */
   private PrivacySettings privacySettings() {
     DpOptions dp = config.privacy();
@@ -219,6 +242,8 @@ public final class Simulation {
       List<RoundRow> rows = new ArrayList<>();
       RatingMetrics last = null;
       long lastEvaluated = -1;
+      Map<String, Double> lastRanking = Map.of();
+      RankingProtocol ranker = rankingProtocol();
       int abandonedInARow = 0;
       int[] perm = new int[clients.size()];
       while (engine.status().phase() != EngineStatus.Phase.FINISHED) {
@@ -246,9 +271,11 @@ public final class Simulation {
         double trainRmse = trainRmse(results, record.round());
         double testRmse = Double.NaN;
         double testMae = Double.NaN;
+        Map<String, Double> ranking = Map.of();
         if (record.round() % config.evalEvery() == 0 || record.round() == config.rounds()) {
           last = Evaluator.evaluate(published.model, config.training(), split, pool);
           lastEvaluated = record.round();
+          ranking = ranking(ranker, published.model, pool);
           testRmse = last.rmse();
           testMae = last.mae();
         }
@@ -257,19 +284,23 @@ public final class Simulation {
                 record.round(), record.submitted(), record.dropouts(), record.totalWeight(),
                 trainRmse, testRmse,
                 testMae, record.bytesUp(), record.bytesDown(),
-                (System.nanoTime() - roundStart) / 1e9);
+                (System.nanoTime() - roundStart) / 1e9, ranking);
         rows.add(row);
         progress.onRound(row, config);
       }
       GlobalModel finalModel = engine.currentModel();
       if (last == null || lastEvaluated != finalModel.version()) {
         last = Evaluator.evaluate(finalModel, config.training(), split, pool);
+        lastRanking = ranking(ranker, finalModel, pool);
+      } else if (!rows.isEmpty()) {
+        lastRanking = rows.get(rows.size() - 1).ranking();
       }
       return new SimulationResult(
           config, DataStats.of(split), clients.size(), cohortSize, rows, collector.records(), last,
           baseline,
           (System.nanoTime() - start) / 1e9, finalModel,
-          privacyReport(engine, finalModel.version(), config.rounds()));
+          privacyReport(engine, finalModel.version(), config.rounds()), lastRanking,
+          ranker == null ? null : ranker.kind().label());
     } finally {
       pool.shutdownNow();
     }

@@ -1,9 +1,11 @@
 package io.fedrec.simulator.sim;
 
+import io.fedrec.simulator.eval.MetricSpec;
 import io.fedrec.coordinator.round.FederationConfig;
 import io.fedrec.core.model.Checks;
 import io.fedrec.core.model.ModelShape;
 import io.fedrec.core.model.TrainingConfig;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -42,6 +44,7 @@ public final class SimulationConfig {
   private final Transport transport;
   private final int threads;
   private final DpOptions privacy;
+  private final List<MetricSpec> rankingMetrics;
 
   private SimulationConfig(Builder b, TrainingConfig training) {
     this.dataset = b.dataset;
@@ -57,6 +60,12 @@ public final class SimulationConfig {
     this.transport = b.transport;
     this.threads = b.threads;
     this.privacy = b.privacy;
+    this.rankingMetrics = List.copyOf(b.rankingMetrics);
+  }
+
+  /** Ranking metrics computed at every evaluation (empty: none). */
+  public List<MetricSpec> rankingMetrics() {
+    return rankingMetrics;
   }
 
   /** Central differential privacy, or null for none. */
@@ -84,7 +93,8 @@ public final class SimulationConfig {
         .evalEvery(evalEvery)
         .transport(transport)
         .threads(threads)
-        .privacy(privacy);
+        .privacy(privacy)
+        .rankingMetrics(rankingMetrics);
   }
 
   /** Name of the data set, for reports (e.g. {@code synthetic}, {@code movielens-100k}). */
@@ -171,8 +181,19 @@ public final class SimulationConfig {
     private Transport transport = Transport.DIRECT;
     private int threads = Runtime.getRuntime().availableProcessors();
     private DpOptions privacy;
+    private List<MetricSpec> rankingMetrics = List.of();
 
     private Builder() {}
+
+    /**
+     * Ranking metrics to compute at every evaluation. The protocol follows the split: leave-one-out
+     * ({@code DataSets.leaveOneOut}, 99 sampled negatives) when its name is {@code loo}, else
+     * full-catalogue ranking with relevance = test rating >= 4.
+     */
+    public Builder rankingMetrics(List<MetricSpec> rankingMetrics) {
+      this.rankingMetrics = Objects.requireNonNull(rankingMetrics, "rankingMetrics");
+      return this;
+    }
 
     /** Central differential privacy; null (the default) for none. */
     public Builder privacy(DpOptions privacy) {

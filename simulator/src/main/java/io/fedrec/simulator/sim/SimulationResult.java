@@ -4,6 +4,7 @@ import io.fedrec.coordinator.round.RoundRecord;
 import io.fedrec.core.model.GlobalModel;
 import io.fedrec.simulator.eval.RatingMetrics;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What a simulation produced. Immutable.
@@ -19,6 +20,8 @@ import java.util.List;
  * @param wallSeconds wall-clock seconds of the whole run (set-up and evaluations included)
  * @param finalModel the last published model
  * @param privacy what the run spent ({@link PrivacyReport#NONE} without privacy)
+ * @param finalRanking ranking metrics of the final model (empty when none were requested)
+ * @param rankingProtocol {@code loo} or {@code full}, or null when no ranking metric was requested
  */
 public record SimulationResult(
     SimulationConfig config,
@@ -31,11 +34,15 @@ public record SimulationResult(
     RatingMetrics baseline,
     double wallSeconds,
     GlobalModel finalModel,
-    PrivacyReport privacy) {
+    PrivacyReport privacy,
+    Map<String, Double> finalRanking,
+    String rankingProtocol) {
 
   public SimulationResult {
     rows = List.copyOf(rows);
     records = List.copyOf(records);
+    finalRanking = java.util.Collections.unmodifiableMap(
+        new java.util.LinkedHashMap<>(finalRanking));
   }
 
   /** Rounds published. */

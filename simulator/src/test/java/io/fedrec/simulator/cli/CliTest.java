@@ -71,6 +71,37 @@ class CliTest {
   }
 
   @Test
+  void simulate_looMetrics_writesRankingKeysAndColumns() throws Exception {
+    Path out = tmp.resolve("loo");
+    Run r = run("simulate", "--rounds", "2", "--clients-per-round", "20", "--protocol", "loo",
+        "--metrics", "hr@10,ndcg@10,coverage@5", "--out", out.toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("(loo protocol)"), r.out());
+    @SuppressWarnings("unchecked")
+    Map<String, Object> summary = (Map<String, Object>) MiniJson.parse(
+        Files.readString(out.resolve(SimulationReport.SUMMARY), StandardCharsets.UTF_8));
+    assertEquals("loo", summary.get("ranking_protocol"));
+    assertEquals("loo", summary.get("split"));
+    double hr = (Double) summary.get("hr@10");
+    double ndcg = (Double) summary.get("ndcg@10");
+    assertTrue(hr > 0 && hr <= 1, "hr " + hr);
+    assertTrue(ndcg > 0 && ndcg <= hr, "ndcg " + ndcg + " hr " + hr);
+    assertTrue((Double) summary.get("coverage@5") > 0);
+    List<String> lines = Files.readAllLines(out.resolve(SimulationReport.ROUNDS));
+    assertTrue(lines.get(0).endsWith(",seconds,hr@10,ndcg@10,coverage@5"), lines.get(0));
+    String[] last = lines.get(2).split(",", -1);
+    assertEquals(hr, Double.parseDouble(last[10]), 1e-6);
+  }
+
+  @Test
+  void simulate_badMetric_exit2NamingTokenAndValidForms() {
+    Run r = run("simulate", "--metrics", "hr@0");
+    assertEquals(2, r.code());
+    assertTrue(r.err().startsWith("fedrec simulate: --metrics: metric 'hr@0': K must be"),
+        r.err());
+  }
+
+  @Test
   void simulate_privacyDistributed_exit2NotImplemented() {
     assertUsage(run("simulate", "--privacy", "distributed", "--epsilon", "8"),
         "--privacy distributed is not implemented in this version; use none or central");
