@@ -3,6 +3,7 @@ package io.fedrec.coordinator.service;
 import io.fedrec.coordinator.round.RoundEngine;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
+import io.grpc.ServerInterceptors;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 import java.io.IOException;
@@ -32,10 +33,21 @@ public final class CoordinatorServer {
   private final HealthStatusManager health = new HealthStatusManager();
   private final ScheduledExecutorService ticker;
 
+  /** A server without client authentication (in-process tests, trusted networks). */
   public CoordinatorServer(ServerBuilder<?> builder, RoundEngine engine) {
+    this(builder, engine, ClientAuthentication.none());
+  }
+
+  /**
+   * A server whose calls pass {@code authentication}; with {@link
+   * ClientAuthentication#requireCertificates()} the builder must carry TLS server credentials
+   * that request client certificates and trust the client CA.
+   */
+  public CoordinatorServer(
+      ServerBuilder<?> builder, RoundEngine engine, ClientAuthentication authentication) {
     this.engine = Objects.requireNonNull(engine, "engine");
     this.server = builder
-        .addService(new CoordinatorService(engine))
+        .addService(ServerInterceptors.intercept(new CoordinatorService(engine), authentication))
         .addService(health.getHealthService())
         .maxInboundMessageSize(engine.config().maxChunkBytes() + 64 * 1024)
         .build();

@@ -22,7 +22,9 @@ import java.util.Objects;
  * payload encoding) and leaves round logic to the engine. Every failure is answered with a status
  * and a description, never a stack trace: {@code INVALID_ARGUMENT} for malformed requests,
  * {@code RESOURCE_EXHAUSTED} for a chunk over the advertised limit, and the engine's codes
- * otherwise; unexpected exceptions become {@code INTERNAL} with a generic description and are logged.
+ * otherwise; unexpected exceptions become {@code INTERNAL} with a generic description and are
+ * logged. Behind {@link ClientAuthentication#requireCertificates()}, a request whose
+ * {@code client_id} is not the certificate's is answered {@code PERMISSION_DENIED}.
  *
  * <p>Thread-safe; stateless apart from per-call upload state.
  */
@@ -40,6 +42,7 @@ public final class CoordinatorService extends CoordinatorGrpc.CoordinatorImplBas
   @Override
   public void checkIn(CheckInRequest request, StreamObserver<CheckInResponse> responses) {
     try {
+      ClientAuthentication.checkClientId(request.getClientId());
       responses.onNext(engine.checkIn(request));
       responses.onCompleted();
     } catch (RuntimeException e) {
@@ -51,6 +54,7 @@ public final class CoordinatorService extends CoordinatorGrpc.CoordinatorImplBas
   public void downloadModel(DownloadModelRequest request, StreamObserver<ModelChunk> responses) {
     GlobalModel model;
     try {
+      ClientAuthentication.checkClientId(request.getClientId());
       model = engine.authorizeDownload(request);
     } catch (RuntimeException e) {
       responses.onError(toStatus(e));
@@ -75,6 +79,7 @@ public final class CoordinatorService extends CoordinatorGrpc.CoordinatorImplBas
   public void reportFailure(
       ReportFailureRequest request, StreamObserver<ReportFailureResponse> responses) {
     try {
+      ClientAuthentication.checkClientId(request.getClientId());
       responses.onNext(engine.reportFailure(request));
       responses.onCompleted();
     } catch (RuntimeException e) {
@@ -112,6 +117,7 @@ public final class CoordinatorService extends CoordinatorGrpc.CoordinatorImplBas
           if (chunk.hasValues() || chunk.getOffset() != 0) {
             throw invalid("the header chunk must not carry values");
           }
+          ClientAuthentication.checkClientId(chunk.getHeader().getClientId());
           submission = engine.beginSubmission(chunk.getHeader());
           update = new float[submission.expectedLength()];
           return;

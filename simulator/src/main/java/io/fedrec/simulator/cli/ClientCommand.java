@@ -2,6 +2,8 @@ package io.fedrec.simulator.cli;
 
 import io.fedrec.client.ClientEventListener;
 import io.fedrec.client.FederatedClient;
+import io.grpc.ChannelCredentials;
+import io.grpc.TlsChannelCredentials;
 import io.fedrec.client.LocalDataSource;
 import io.fedrec.core.model.Checks;
 import io.fedrec.core.model.UserRatings;
@@ -34,7 +36,8 @@ import picocli.CommandLine.Spec;
     name = "client",
     mixinStandardHelpOptions = true,
     description =
-        "Joins a coordinator (plaintext gRPC) with the users of a local CSV "
+        "Joins a coordinator (TLS by default; --insecure for plaintext) with the users of a"
+            + " local CSV "
             + "user,item,rating (header optional; items are catalogue indices 0..num_items-1), "
             + "trains in every round it is selected for, and exits when the federation is "
             + "finished or --max-rounds is reached.")
@@ -58,6 +61,23 @@ final class ClientCommand implements Callable<Integer> {
       description = "stop after N participations; 0 = until the federation finishes"
           + " (default: ${DEFAULT-VALUE})")
   long maxRounds;
+
+  @Option(names = "--ca", paramLabel = "FILE",
+      description = "CA certificate (PEM) that signed the coordinator's certificate; default:"
+          + " the JVM's trust store")
+  Path ca;
+
+  @Option(names = "--cert", paramLabel = "FILE",
+      description = "this client's certificate (PEM) for mutual TLS; its common name must be"
+          + " the client id")
+  Path cert;
+
+  @Option(names = "--key", paramLabel = "FILE", description = "this client's private key (PEM)")
+  Path key;
+
+  @Option(names = "--insecure",
+      description = "plaintext gRPC without TLS: only for development on a trusted network")
+  boolean insecure;
 
   @Option(names = "--rpc-timeout-seconds", paramLabel = "S", defaultValue = "30",
       description = "deadline of every RPC (default: ${DEFAULT-VALUE})")
@@ -97,12 +117,16 @@ final class ClientCommand implements Callable<Integer> {
     FederatedClient.Builder builder = FederatedClient.builder()
         .clientId(id)
         .target(target)
-        .usePlaintext()
         .dataSource(source)
         .rpcTimeout(Duration.ofSeconds(rpcTimeoutSeconds))
         .listener(new Printer(o, e));
     if (maxRounds > 0) {
       builder.maxRounds(maxRounds);
+    }
+    if (insecure) {
+      builder.usePlaintext();
+    } else {
+      builder.credentials(channelCredentials());
     }
     try (FederatedClient client = builder.build()) {
       client.start();
@@ -120,6 +144,34 @@ final class ClientCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /** TLS with the given CA (or the JVM's trust store) and, for mutual TLS, a client key pair. */
+  private ChannelCredentials channelCredentials() {
+    if ((cert == null) != (key == null)) {
+      throw CliException.usage("--cert and --key go together");
+    }
+    try {
+      TlsChannelCredentials.Builder b = TlsChannelCredentials.newBuilder();
+      if (ca != null) {
+        requireFile("--ca", ca);
+        b.trustManager(ca.toFile());
+      }
+      if (cert != null) {
+        requireFile("--cert", cert);
+        requireFile("--key", key);
+        b.keyManager(cert.toFile(), key.toFile());
+      }
+      return b.build();
+    } catch (IOException | IllegalArgumentException e) {
+      throw CliException.usage("cannot load the TLS files: " + e.getMessage(), e);
+    }
+  }
+
+  private static void requireFile(String flag, Path f) {
+    if (!Files.isRegularFile(f)) {
+      throw CliException.usage(flag + " " + f + " does not exist or is not a file");
+    }
   }
 
   private static void checkTarget(String target) {

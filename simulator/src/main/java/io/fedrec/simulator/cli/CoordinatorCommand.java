@@ -9,6 +9,10 @@ import io.fedrec.coordinator.round.RoundRecord;
 import io.fedrec.coordinator.service.CoordinatorServer;
 import io.fedrec.coordinator.store.StateStore;
 import io.fedrec.core.model.GlobalModel;
+import io.fedrec.coordinator.service.ClientAuthentication;
+import io.grpc.InsecureServerCredentials;
+import io.grpc.ServerCredentials;
+import io.grpc.TlsServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.io.Reader;
@@ -19,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -86,6 +91,22 @@ final class CoordinatorCommand implements Callable<Integer> {
           + " 'finished' until stopped)")
   boolean exitWhenFinished;
 
+  @Option(names = "--tls-cert", paramLabel = "FILE",
+      description = "server certificate chain (PEM); with --tls-key enables TLS")
+  Path tlsCert;
+
+  @Option(names = "--tls-key", paramLabel = "FILE", description = "server private key (PKCS#8 PEM)")
+  Path tlsKey;
+
+  @Option(names = "--client-ca", paramLabel = "FILE",
+      description = "CA (PEM) that signs client certificates: requires every client to present"
+          + " one, and binds client_id to the certificate's common name (mutual TLS)")
+  Path clientCa;
+
+  @Option(names = "--insecure",
+      description = "serve plaintext gRPC without TLS: only for development on a trusted network")
+  boolean insecure;
+
   /** Properties keys set by flags. */
   private static final Map<String, String> FLAGS = new LinkedHashMap<>();
 
@@ -106,6 +127,7 @@ final class CoordinatorCommand implements Callable<Integer> {
       throw CliException.usage("--bind must be a host name or address. Provided value: \""
           + bind + "\"");
     }
+    ServerCredentials credentials = serverCredentials();
     FederationConfig federation = federationConfig();
     StateStore store;
     try {
@@ -141,7 +163,10 @@ final class CoordinatorCommand implements Callable<Integer> {
     // "fedrec"; see docs/operations.md.
     JmxReporter jmx = engine.metrics().startJmx();
     CoordinatorServer server = new CoordinatorServer(
-        NettyServerBuilder.forAddress(new InetSocketAddress(bind, port)), engine);
+        NettyServerBuilder.forAddress(new InetSocketAddress(bind, port), credentials),
+        engine, clientCa != null
+            ? ClientAuthentication.requireCertificates()
+            : ClientAuthentication.none());
     try {
       server.start();
     } catch (IOException e) {
@@ -189,6 +214,39 @@ final class CoordinatorCommand implements Callable<Integer> {
       server.blockUntilShutdown();
     }
     return 0;
+  }
+
+  /** TLS (optionally mutual) from the flags, or plaintext with --insecure; nothing implicit. */
+  private ServerCredentials serverCredentials() {
+    if (insecure) {
+      if (tlsCert != null || tlsKey != null || clientCa != null) {
+        throw CliException.usage("--insecure cannot be combined with --tls-cert, --tls-key or"
+            + " --client-ca");
+      }
+      return InsecureServerCredentials.create();
+    }
+    if (tlsCert == null || tlsKey == null) {
+      throw CliException.usage("--tls-cert and --tls-key are required (TLS is the default);"
+          + " pass --insecure to serve plaintext on a trusted network, or create development"
+          + " certificates with: fedrec certs");
+    }
+    for (Path f : clientCa == null ? List.of(tlsCert, tlsKey) : List.of(tlsCert, tlsKey, clientCa)) {
+      if (!Files.isRegularFile(f)) {
+        throw CliException.usage("TLS file " + f + " does not exist or is not a file");
+      }
+    }
+    try {
+      TlsServerCredentials.Builder b = TlsServerCredentials.newBuilder()
+          .keyManager(tlsCert.toFile(), tlsKey.toFile());
+      if (clientCa != null) {
+        // OPTIONAL rather than REQUIRE: a client without a certificate then gets a readable
+        // UNAUTHENTICATED status from ClientAuthentication instead of a failed handshake.
+        b.trustManager(clientCa.toFile()).clientAuth(TlsServerCredentials.ClientAuth.OPTIONAL);
+      }
+      return b.build();
+    } catch (IOException | IllegalArgumentException e) {
+      throw CliException.usage("cannot load the TLS files: " + e.getMessage(), e);
+    }
   }
 
   private FederationConfig federationConfig() {

@@ -30,7 +30,8 @@ import picocli.CommandLine.Spec;
       BaselineCommand.class,
       CoordinatorCommand.class,
       ClientCommand.class,
-      PrivacyCommand.class
+      PrivacyCommand.class,
+      CertsCommand.class
     })
 public final class Main implements Runnable {
   @Spec CommandSpec spec;

@@ -292,25 +292,65 @@ class CliTest {
 
   @Test
   void coordinator_portOutOfRange_exit2() {
-    assertUsage(run("coordinator", "--port", "70000", "--num-items", "10"),
+    assertUsage(run("coordinator", "--port", "70000", "--num-items", "10", "--insecure"),
         "--port must be in [0, 65535]. Provided value: 70000");
   }
 
   @Test
+  void coordinator_neitherTlsNorInsecure_exit2ExplainingBoth() {
+    assertUsage(run("coordinator", "--num-items", "10"),
+        "--tls-cert and --tls-key are required (TLS is the default); pass --insecure to serve"
+            + " plaintext on a trusted network, or create development certificates with:"
+            + " fedrec certs");
+  }
+
+  @Test
+  void coordinator_insecureWithTlsFlags_exit2() {
+    assertUsage(run("coordinator", "--num-items", "10", "--insecure", "--tls-cert", "x.pem"),
+        "--insecure cannot be combined with --tls-cert, --tls-key or --client-ca");
+  }
+
+  @Test
+  void certs_twoClients_writesCaServerAndClientFiles() throws Exception {
+    Path out = tmp.resolve("certs");
+    Run r = run("certs", "--out", out.toString(), "--clients", "alpha,beta");
+    assertEquals(0, r.code(), r.err());
+    for (String f : List.of("ca.pem", "ca.key", "server.pem", "server.key", "alpha.pem",
+        "alpha.key", "beta.pem", "beta.key")) {
+      assertTrue(Files.size(out.resolve(f)) > 100, f);
+    }
+    java.security.cert.X509Certificate alpha = (java.security.cert.X509Certificate)
+        java.security.cert.CertificateFactory.getInstance("X.509")
+            .generateCertificate(Files.newInputStream(out.resolve("alpha.pem")));
+    assertEquals("CN=alpha", alpha.getSubjectX500Principal().getName());
+    java.security.cert.X509Certificate ca = (java.security.cert.X509Certificate)
+        java.security.cert.CertificateFactory.getInstance("X.509")
+            .generateCertificate(Files.newInputStream(out.resolve("ca.pem")));
+    alpha.verify(ca.getPublicKey());
+    assertTrue(Files.readString(out.resolve("alpha.key")).startsWith("-----BEGIN PRIVATE KEY-----"));
+  }
+
+  @Test
+  void certs_badClientId_exit2() {
+    assertUsage(run("certs", "--out", tmp.resolve("c").toString(), "--clients", "a b"),
+        "--clients may only contain [A-Za-z0-9._:-]. Provided value: \"a b\"");
+  }
+
+  @Test
   void coordinator_withoutNumItems_exit2() {
-    assertUsage(run("coordinator", "--port", "0"), "--num-items is required");
+    assertUsage(run("coordinator", "--port", "0", "--insecure"), "--num-items is required");
   }
 
   @Test
   void coordinator_minClientsAboveCohort_exit2() {
     assertUsage(run("coordinator", "--num-items", "10", "--clients-per-round", "2",
-        "--min-clients", "3"), "--min-clients must be in [1, 2]. Provided value: 3");
+        "--min-clients", "3", "--insecure"), "--min-clients must be in [1, 2]. Provided value: 3");
   }
 
   @Test
   void coordinator_unknownConfigKey_exit2NamingFile() throws Exception {
     Path config = Files.writeString(tmp.resolve("fed.properties"), "num_items=10\ncolour=red\n");
-    Run r = run("coordinator", "--config", config.toString());
+    Run r = run("coordinator", "--config", config.toString(), "--insecure");
     assertUsage(r, "--config " + config + ": unknown configuration key 'colour'");
   }
 

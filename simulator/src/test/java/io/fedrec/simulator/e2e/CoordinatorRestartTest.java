@@ -33,12 +33,13 @@ class CoordinatorRestartTest {
     Path state = tmp.resolve("state");
     String port = Integer.toString(Federations.freePort());
     String[] coordinatorArgs = {"coordinator", "--port", port, "--bind", "127.0.0.1",
-        "--config", config.toString(), "--state-dir", state.toString(), "--exit-when-finished"};
+        "--config", config.toString(), "--state-dir", state.toString(), "--exit-when-finished",
+        "--insecure"};
 
     long resumedAfter;
     try (JvmProcess client = JvmProcess.start("client", tmp, "client",
         "--target", "127.0.0.1:" + port, "--data", data.toString(), "--client-id", "only",
-        "--rpc-timeout-seconds", "10")) {
+        "--rpc-timeout-seconds", "10", "--insecure")) {
       try (JvmProcess first = JvmProcess.start("coordinator-1", tmp, coordinatorArgs)) {
         first.awaitLine("starting at round 1 of " + ROUNDS, TIMEOUT);
         first.awaitLine("^round 2 published: submitted 1/1", TIMEOUT);

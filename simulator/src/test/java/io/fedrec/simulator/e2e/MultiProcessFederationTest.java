@@ -31,7 +31,7 @@ class MultiProcessFederationTest {
   @TempDir Path tmp;
 
   @Test
-  void federation_twoSiloProcessesOverTcp_matchesInJvmSimulation() throws Exception {
+  void federation_twoSiloProcessesOverMutualTls_matchesInJvmSimulation() throws Exception {
     Split split = Federations.SMALL;
     int half = split.numUsers() / 2;
     Path a = Federations.writeUsers(split.train(), 0, half, tmp.resolve("silo-a.csv"));
@@ -39,20 +39,32 @@ class MultiProcessFederationTest {
         tmp.resolve("silo-b.csv"));
     Path config = Federations.writeConfig(tmp.resolve("federation.properties"), split, ROUNDS, 2);
     Path state = tmp.resolve("state");
+    Path certs = tmp.resolve("certs");
+    try (JvmProcess ca = JvmProcess.start("certs", tmp, "certs", "--out", certs.toString(),
+        "--clients", "silo-a,silo-b")) {
+      assertEquals(0, ca.awaitExit(TIMEOUT), ca.transcript());
+    }
+    String caFile = certs.resolve("ca.pem").toString();
 
     GlobalModel federated;
     try (JvmProcess coordinator = JvmProcess.start("coordinator", tmp, "coordinator",
             "--port", "0", "--bind", "127.0.0.1", "--config", config.toString(),
-            "--state-dir", state.toString(), "--exit-when-finished")) {
+            "--state-dir", state.toString(), "--exit-when-finished",
+            "--tls-cert", certs.resolve("server.pem").toString(),
+            "--tls-key", certs.resolve("server.key").toString(), "--client-ca", caFile)) {
       String port = coordinator.awaitLine(
           "coordinator listening on 127\\.0\\.0\\.1:(\\d+); starting at round 1 of " + ROUNDS,
           TIMEOUT).group(1);
       try (JvmProcess clientA = JvmProcess.start("silo-a", tmp, "client",
               "--target", "127.0.0.1:" + port, "--data", a.toString(), "--client-id", "silo-a",
-              "--max-rounds", Integer.toString(ROUNDS));
+              "--max-rounds", Integer.toString(ROUNDS), "--ca", caFile,
+              "--cert", certs.resolve("silo-a.pem").toString(),
+              "--key", certs.resolve("silo-a.key").toString());
           JvmProcess clientB = JvmProcess.start("silo-b", tmp, "client",
               "--target", "127.0.0.1:" + port, "--data", b.toString(), "--client-id", "silo-b",
-              "--max-rounds", Integer.toString(ROUNDS))) {
+              "--max-rounds", Integer.toString(ROUNDS), "--ca", caFile,
+              "--cert", certs.resolve("silo-b.pem").toString(),
+              "--key", certs.resolve("silo-b.key").toString())) {
         coordinator.awaitLine("round " + ROUNDS + " published: submitted 2/2, weight "
             + split.numUsers(), TIMEOUT);
         assertEquals(0, coordinator.awaitExit(TIMEOUT), coordinator.transcript());
