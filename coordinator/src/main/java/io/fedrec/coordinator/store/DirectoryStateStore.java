@@ -33,7 +33,8 @@ import java.util.TreeMap;
  * state/
  *   .lock                         held while a coordinator uses the directory
  *   checkpoints/round-00000012.ckpt  the newest {@value #KEEP_CHECKPOINTS} published models
- *   ledger.jsonl                  one JSON round record per line, in round order
+ *   ledger.jsonl                  one signed, hash-chained round record per line ({@link LedgerLine})
+ *   ledger-signing.key/.pub       the coordinator's Ed25519 ledger key ({@link LedgerSigner})
  * </pre>
  *
  * <p>A checkpoint is {@code "FEDRECK1"}, the record's JSON (int length + UTF-8), the model
@@ -41,8 +42,10 @@ import java.util.TreeMap;
  * preceding bytes. It is written to a temporary file, forced to disk, atomically renamed, and the
  * directory is forced; only then is the ledger line appended and forced. Recovery on open:
  * temporary files are deleted; the newest checkpoint whose checksum verifies is the latest round;
- * a torn last ledger line is cut; ledger lines past the latest checkpoint are cut (their round is
- * re-run); a ledger missing the latest checkpoint's line gets it from the checkpoint. So the
+ * a torn last ledger line (no newline) is cut; ledger lines past the latest checkpoint are cut
+ * (their round is re-run); a ledger missing the latest checkpoint's line gets it from the
+ * checkpoint. A complete line that does not parse, or breaks the hash chain or its signature, is
+ * not a crash artefact: the store refuses to open rather than cut audit evidence. So the
  * ledger always ends at exactly the round the coordinator resumes after.
  *
  * <p>Thread-safe; one process per directory (enforced with a file lock).
@@ -58,7 +61,9 @@ final class DirectoryStateStore implements StateStore {
   private final FileChannel lockChannel;
   private final FileLock lock;
   private final List<RoundRecord> history = new ArrayList<>();
+  private final LedgerSigner signer;
   private StoredRound latest;
+  private byte[] lastLink = LedgerLine.GENESIS;
 
   DirectoryStateStore(Path dir) throws IOException {
     this.dir = dir;
@@ -78,6 +83,7 @@ final class DirectoryStateStore implements StateStore {
       throw new IOException("state directory " + dir + " is in use by another coordinator");
     }
     lock = l;
+    signer = LedgerSigner.loadOrCreate(dir);
     recover();
   }
 
@@ -116,6 +122,7 @@ final class DirectoryStateStore implements StateStore {
     long last = latest == null ? 0 : latest.record().round();
     List<RoundRecord> records = new ArrayList<>();
     long keepBytes = 0;
+    byte[] link = LedgerLine.GENESIS;
     if (Files.exists(ledger)) {
       byte[] bytes = Files.readAllBytes(ledger);
       int start = 0;
@@ -124,16 +131,23 @@ final class DirectoryStateStore implements StateStore {
           continue;
         }
         String line = new String(bytes, start, i - start, StandardCharsets.UTF_8);
-        RoundRecord r;
+        LedgerLine entry;
         try {
-          r = RecordJson.decode(line);
+          entry = LedgerLine.decode(line);
         } catch (IllegalArgumentException e) {
-          LOG.log(System.Logger.Level.WARNING, "ledger line unreadable; cutting the ledger there: " + e.getMessage());
-          break;
+          throw new IOException("ledger " + ledger + " line " + (records.size() + 1)
+              + " is unreadable (" + e.getMessage() + "); it was modified outside fedrec", e);
         }
+        if (!java.util.Arrays.equals(entry.link(), LedgerLine.link(link, entry.entryJson()))
+            || !LedgerSigner.verify(signer.publicKey(), entry.link(), entry.signature())) {
+          throw new IOException("ledger " + ledger + " line " + (records.size() + 1)
+              + " fails its hash chain or signature; it was modified outside fedrec");
+        }
+        RoundRecord r = entry.record();
         if (r.round() != records.size() + 1 || r.round() > last) {
           break;
         }
+        link = entry.link();
         records.add(r);
         start = i + 1;
         keepBytes = start;
@@ -150,6 +164,7 @@ final class DirectoryStateStore implements StateStore {
           "ledger " + ledger + " ends at round " + records.size() + " but the latest checkpoint is"
               + " round " + last + "; the state directory was damaged outside fedrec");
     }
+    lastLink = link;
     if (records.size() == last - 1) {
       appendLedger(latest.record());
       records.add(latest.record());
@@ -217,7 +232,8 @@ final class DirectoryStateStore implements StateStore {
   }
 
   private void appendLedger(RoundRecord record) throws IOException {
-    byte[] line = (RecordJson.encode(record) + "\n").getBytes(StandardCharsets.UTF_8);
+    LedgerLine entry = LedgerLine.create(record, lastLink, signer);
+    byte[] line = (entry.encode() + "\n").getBytes(StandardCharsets.UTF_8);
     try (FileChannel ch = FileChannel.open(ledger, StandardOpenOption.CREATE,
         StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
       ByteBuffer b = ByteBuffer.wrap(line);
@@ -226,6 +242,7 @@ final class DirectoryStateStore implements StateStore {
       }
       ch.force(true);
     }
+    lastLink = entry.link();
   }
 
   private void prune(long newest) throws IOException {

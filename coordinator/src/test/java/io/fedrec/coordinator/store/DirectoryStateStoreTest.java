@@ -134,7 +134,7 @@ class DirectoryStateStoreTest {
     }
     List<String> lines = Files.readAllLines(ledger);
     assertEquals(2, lines.size());
-    assertTrue(lines.get(1).startsWith("{\"round\":2,"), lines.get(1));
+    assertTrue(lines.get(1).startsWith("{\"entry\":{\"round\":2,"), lines.get(1));
   }
 
   @Test

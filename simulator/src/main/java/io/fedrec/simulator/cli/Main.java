@@ -31,7 +31,8 @@ import picocli.CommandLine.Spec;
       CoordinatorCommand.class,
       ClientCommand.class,
       PrivacyCommand.class,
-      CertsCommand.class
+      CertsCommand.class,
+      AuditCommand.class
     })
 public final class Main implements Runnable {
   @Spec CommandSpec spec;

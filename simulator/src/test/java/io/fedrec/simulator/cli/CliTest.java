@@ -331,6 +331,40 @@ class CliTest {
   }
 
   @Test
+  void audit_ledgerFromCoordinatorStore_okThenTamperedExit1() throws Exception {
+    Path state = tmp.resolve("state");
+    io.fedrec.core.model.ModelShape shape = new io.fedrec.core.model.ModelShape(3, 2);
+    try (io.fedrec.coordinator.store.StateStore s =
+        io.fedrec.coordinator.store.StateStore.directory(state)) {
+      for (int r = 1; r <= 2; r++) {
+        io.fedrec.core.model.GlobalModel m = io.fedrec.core.model.GlobalModel.of(r, shape,
+            new float[shape.numParameters()]);
+        s.publish(m, new io.fedrec.coordinator.round.RoundRecord(r, 2, 2, 0, 2, 8, 8,
+            java.time.Instant.EPOCH, java.time.Instant.EPOCH, "weighted_mean", "fedavg",
+            java.util.HexFormat.of().formatHex(m.sha256()), Map.of()));
+      }
+    }
+    Path ledger = state.resolve("ledger.jsonl");
+    Run ok = run("audit", "--ledger", ledger.toString());
+    assertEquals(0, ok.code(), ok.err());
+    assertTrue(ok.out().contains("2 rounds verified") && ok.out().contains("OK: the ledger is"
+        + " intact"), ok.out());
+    Files.writeString(ledger, Files.readString(ledger).replace("\"submitted\":2", "\"submitted\":1"));
+    Run bad = run("audit", "--ledger", ledger.toString(), "--json");
+    assertEquals(1, bad.code(), bad.out());
+    @SuppressWarnings("unchecked")
+    Map<String, Object> result = (Map<String, Object>) MiniJson.parse(bad.out().trim());
+    assertEquals(Boolean.FALSE, result.get("ok"));
+    assertEquals(0.0, result.get("rounds_verified"));
+  }
+
+  @Test
+  void audit_missingLedger_exit2() {
+    assertUsage(run("audit", "--ledger", tmp.resolve("none.jsonl").toString()),
+        "--ledger " + tmp.resolve("none.jsonl") + " does not exist or is not a file");
+  }
+
+  @Test
   void certs_badClientId_exit2() {
     assertUsage(run("certs", "--out", tmp.resolve("c").toString(), "--clients", "a b"),
         "--clients may only contain [A-Za-z0-9._:-]. Provided value: \"a b\"");
