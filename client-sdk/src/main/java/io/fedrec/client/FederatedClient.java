@@ -146,7 +146,11 @@ public final class FederatedClient implements AutoCloseable {
    * The {@code k} items with the highest score {@code b_u + b_i + p_u . q_i} for {@code userId}
    * under the latest model, excluding items the user rated; ties go to the lower item id. {@code
    * p_u, b_u} are reconstructed from the user's ratings on every call (a small ridge regression);
-   * a user without ratings gets items ranked by item bias. Fewer than {@code k} items are returned
+   * a user without ratings gets items ranked by item bias. When the federation trains on implicit
+   * feedback (the task's {@code feedback}), {@code p_u} comes from the weighted-MF solve over the
+   * whole catalogue instead ({@code b_u = 0}; the model's {@code Q^T Q} is computed once per call,
+   * see {@link LocalTrainer}), so the ranking is by the fitted interaction score {@code b_i + p_u .
+   * q_i}, and the item bias is the learnt popularity prior for users without interactions. Fewer than {@code k} items are returned
    * when the user has rated all but fewer than {@code k}.
    *
    * @throws IllegalArgumentException if {@code k} is not in {@code [1, numItems]}, the data source

@@ -39,7 +39,9 @@ import java.util.function.LongSupplier;
  *   <li>checks in;
  *   <li>on a {@code Task}: downloads the model unless the cached one has the same version and
  *       SHA-256; reconstructs {@code p_u, b_u} and computes the update of every local user with
- *       ratings ({@link LocalTrainer}, Federated Reconstruction, Singhal et al. 2021, Alg. 1),
+ *       ratings ({@link LocalTrainer}, Federated Reconstruction, Singhal et al. 2021, Alg. 1;
+ *       explicit biased MF or, when the task's {@code training.feedback} is implicit, weighted MF
+ *       with dense updates of every item row, Hu et al. 2008),
  *       summing the per-user updates in the data source's order (each user's contribution
  *       clipped to the task's {@code privacy.clip_norm} when it is set); adds the weight decay
  *       once for all participating users (with clipping: weighted by their clipping scales);

@@ -1,6 +1,7 @@
 package io.fedrec.coordinator.round;
 
 import io.fedrec.core.model.Checks;
+import io.fedrec.core.model.Feedback;
 import io.fedrec.core.model.ModelShape;
 import io.fedrec.core.model.TrainingConfig;
 import java.time.Duration;
@@ -181,6 +182,8 @@ public final class FederationConfig {
     p.setProperty("rating_min", Float.toString(training.ratingMin()));
     p.setProperty("rating_max", Float.toString(training.ratingMax()));
     p.setProperty("item_weight_decay", Float.toString(training.itemWeightDecay()));
+    p.setProperty("feedback", training.feedback().key());
+    p.setProperty("implicit_alpha", Float.toString(training.implicitAlpha()));
     p.setProperty("privacy_mode", privacy.mode().key());
     if (privacy.mode() != PrivacySettings.Mode.NONE) {
       p.setProperty("privacy_clip_norm", Double.toString(privacy.clipNorm()));
@@ -226,7 +229,11 @@ public final class FederationConfig {
     }
     b.numItems(intKey(p, "num_items", 0));
     int rank = intKey(p, "rank", 16);
-    TrainingConfig d = TrainingConfig.defaults(rank);
+    // feedback selects the defaults of the other training keys; absent means explicit, as in
+    // files written before the key existed
+    String feedbackName = raw(p, "feedback");
+    Feedback feedback = feedbackName == null ? Feedback.EXPLICIT : Feedback.parse(feedbackName);
+    TrainingConfig d = TrainingConfig.defaults(rank, feedback);
     b.training(
         new TrainingConfig(
             rank,
@@ -237,7 +244,9 @@ public final class FederationConfig {
             floatKey(p, "local_learning_rate", d.localLearningRate()),
             floatKey(p, "rating_min", d.ratingMin()),
             floatKey(p, "rating_max", d.ratingMax()),
-            floatKey(p, "item_weight_decay", d.itemWeightDecay())));
+            floatKey(p, "item_weight_decay", d.itemWeightDecay()),
+            feedback,
+            floatKey(p, "implicit_alpha", d.implicitAlpha())));
     Builder defaults = builder();
     b.rounds(longKey(p, "rounds", defaults.rounds));
     b.clientsPerRound(intKey(p, "clients_per_round", defaults.clientsPerRound));

@@ -1,5 +1,6 @@
 package io.fedrec.core.codec;
 
+import io.fedrec.core.model.Feedback;
 import io.fedrec.core.model.TrainingConfig;
 
 /** Converts {@link TrainingConfig} to and from its wire form; decoding validates. */
@@ -17,11 +18,34 @@ public final class TrainingConfigs {
         .setRatingMin(c.ratingMin())
         .setRatingMax(c.ratingMax())
         .setItemWeightDecay(c.itemWeightDecay())
+        .setFeedback(c.implicit()
+            ? io.fedrec.proto.v1.Feedback.FEEDBACK_IMPLICIT
+            : io.fedrec.proto.v1.Feedback.FEEDBACK_EXPLICIT)
+        .setImplicitAlpha(c.implicitAlpha())
         .build();
   }
 
-  /** @throws IllegalArgumentException naming the first invalid field */
+  /**
+   * Decodes and validates. An absent {@code feedback} (a config from before the field existed)
+   * reads as explicit.
+   *
+   * @throws IllegalArgumentException naming the first invalid field, including a feedback value
+   *     this version does not know
+   */
   public static TrainingConfig fromProto(io.fedrec.proto.v1.TrainingConfig p) {
+    Feedback feedback;
+    switch (p.getFeedback()) {
+      case FEEDBACK_EXPLICIT:
+        feedback = Feedback.EXPLICIT;
+        break;
+      case FEEDBACK_IMPLICIT:
+        feedback = Feedback.IMPLICIT;
+        break;
+      default:
+        throw new IllegalArgumentException(
+            "feedback must be FEEDBACK_EXPLICIT or FEEDBACK_IMPLICIT. Provided value: "
+                + p.getFeedbackValue());
+    }
     return new TrainingConfig(
         p.getRank(),
         p.getUserRegularization(),
@@ -31,6 +55,8 @@ public final class TrainingConfigs {
         p.getLocalLearningRate(),
         p.getRatingMin(),
         p.getRatingMax(),
-        p.getItemWeightDecay());
+        p.getItemWeightDecay(),
+        feedback,
+        p.getImplicitAlpha());
   }
 }

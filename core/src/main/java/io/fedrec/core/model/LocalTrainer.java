@@ -22,7 +22,14 @@ import io.fedrec.core.math.Cholesky;
  * submission with the number of users summed, so that every coordinate of a submitted update is
  * non-zero and the update's shape and non-zero pattern are the same whatever was rated.
  *
- * <p>Not thread-safe: holds scratch buffers; use one instance per thread.
+ * <p>With {@link Feedback#IMPLICIT} every method computes weighted MF instead (Hu, Koren, Volinsky,
+ * ICDM 2008): a closed-form solve of {@code p_u} over the whole catalogue by the Gram trick, then
+ * gradient steps on every item row, so the update is dense before the prior is added; the
+ * derivation is in {@link ImplicitTrainer}. The prior ({@link #addWeightDecay}) and the clipping
+ * contract ({@link #accumulateClippedUserUpdate}) are the same in both modes.
+ *
+ * <p>Not thread-safe: holds scratch buffers (and, for implicit feedback, {@code Q^T Q} of the
+ * last model seen); use one instance per thread.
  */
 public final class LocalTrainer {
   private final TrainingConfig config;
@@ -34,9 +41,12 @@ public final class LocalTrainer {
   private float muDelta;
   private GlobalModel normModel;
   private double cachedThetaNorm2;
+  /** Non-null for implicit feedback. */
+  private final ImplicitTrainer implicit;
 
   public LocalTrainer(TrainingConfig config) {
     this.config = config;
+    this.implicit = config.implicit() ? new ImplicitTrainer(config) : null;
     this.k = config.rank();
     this.a = new double[(k + 1) * (k + 1)];
     this.rhs = new double[k + 1];
@@ -47,13 +57,19 @@ public final class LocalTrainer {
   }
 
   /**
-   * Solves the user's private parameters with the model fixed.
+   * Solves the user's private parameters with the model fixed: for explicit feedback {@code p_u,
+   * b_u} by ridge regression on the ratings, for implicit feedback {@code p_u} by the weighted
+   * least-squares solve over the whole catalogue ({@link ImplicitTrainer}), with {@code b_u = 0}.
+   * Either way {@link UserState#score} then ranks items by the model's own score.
    *
    * @throws IllegalArgumentException if the model's rank differs from the config's, or an item
-   *     id is outside the catalogue
+   *     id is outside the catalogue, or (implicit) an interaction strength is negative
    */
   public UserState reconstruct(GlobalModel model, UserRatings user) {
     checkCompatible(model, user);
+    if (implicit != null) {
+      return implicit.reconstruct(model, user);
+    }
     int n = k + 1;
     java.util.Arrays.fill(a, 0);
     java.util.Arrays.fill(rhs, 0);
@@ -156,10 +172,16 @@ public final class LocalTrainer {
   /**
    * Reconstructs the user, runs the local steps and adds the user's update to {@code acc}
    * (layout of {@link ModelShape}). Returns the user's training loss: the sum of squared errors
-   * on its ratings after reconstruction, before the local steps.
+   * on its ratings after reconstruction, before the local steps (implicit feedback: the
+   * confidence-weighted sum of squared errors over the whole catalogue, {@code sum_i c_ui (p_ui -
+   * s_ui)^2}).
    */
   public double accumulateUserUpdate(GlobalModel model, UserRatings user, float[] acc) {
     checkAccumulator(model, acc);
+    if (implicit != null) {
+      checkCompatible(model, user);
+      return implicit.accumulateUserUpdate(model, user, acc);
+    }
     double loss = localUpdate(model, user);
     addDeltas(model.shape(), user, acc, 1f);
     return loss;
@@ -185,6 +207,10 @@ public final class LocalTrainer {
       GlobalModel model, UserRatings user, float[] acc, double clipNorm) {
     Checks.positiveFinite("clipNorm", clipNorm);
     checkAccumulator(model, acc);
+    if (implicit != null) {
+      checkCompatible(model, user);
+      return implicit.accumulateClippedUserUpdate(model, user, acc, clipNorm, priorCoefficient(1));
+    }
     double loss = localUpdate(model, user);
     double c = priorCoefficient(1);
     double norm2 = c * c * thetaNorm2(model);

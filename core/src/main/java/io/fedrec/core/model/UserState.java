@@ -2,7 +2,8 @@ package io.fedrec.core.model;
 
 /**
  * A user's private parameters {@code p_u} and {@code b_u}, reconstructed on the client from the
- * user's own ratings and the global item parameters. Never leaves the client.
+ * user's own ratings and the global item parameters. Never leaves the client. With implicit
+ * feedback there is no user bias: {@code bias} is 0.
  */
 public record UserState(float[] factors, float bias) {
 
@@ -12,7 +13,11 @@ public record UserState(float[] factors, float bias) {
     return Math.max(ratingMin, Math.min(ratingMax, r));
   }
 
-  /** The unclamped score used for ranking. */
+  /**
+   * The unclamped score used for ranking, {@code b_u + b_i + p_u . q_i}: the model's prediction
+   * without {@code mu}, which does not change an order. For implicit feedback {@code b_u = 0} and
+   * this is the fitted weighted-MF score minus {@code mu} (see {@code ImplicitTrainer}).
+   */
   public float score(GlobalModel model, int item) {
     return bias + model.itemBias(item) + model.dot(item, factors);
   }

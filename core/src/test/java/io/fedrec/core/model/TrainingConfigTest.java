@@ -125,4 +125,61 @@ class TrainingConfigTest {
             + " Provided value: 0.0",
         messageOf(() -> new TrainingConfig(8, 10f, 10f, 0.1f, 2, 0.05f, 1f, 5f, 0f)));
   }
+
+  @Test
+  void constructor_nineArguments_isExplicitWithZeroAlpha() {
+    TrainingConfig c = new TrainingConfig(8, 10f, 10f, 0.1f, 2, 0.05f, 1f, 5f, 1e-4f);
+
+    assertEquals(Feedback.EXPLICIT, c.feedback());
+    assertEquals(0f, c.implicitAlpha());
+  }
+
+  @Test
+  void constructor_implicitZeroAlpha_throwsNamingField() {
+    assertEquals(
+        "implicit_alpha must be > 0 and <= 10000.0 with feedback implicit. Provided value: 0.0",
+        messageOf(() -> new TrainingConfig(
+            8, 1f, 10f, 0f, 1, 0.01f, 1f, 5f, 1e-4f, Feedback.IMPLICIT, 0f)));
+  }
+
+  @Test
+  void constructor_implicitNaNAlpha_throwsNamingField() {
+    assertEquals(
+        "implicit_alpha must be > 0 and <= 10000.0 with feedback implicit. Provided value: NaN",
+        messageOf(() -> new TrainingConfig(
+            8, 1f, 10f, 0f, 1, 0.01f, 1f, 5f, 1e-4f, Feedback.IMPLICIT, Float.NaN)));
+  }
+
+  @Test
+  void constructor_explicitWithAlpha_throwsNamingField() {
+    assertEquals(
+        "implicit_alpha must be 0 with feedback explicit. Provided value: 3.0",
+        messageOf(() -> new TrainingConfig(
+            8, 1f, 10f, 0f, 1, 0.01f, 1f, 5f, 1e-4f, Feedback.EXPLICIT, 3f)));
+  }
+
+  @Test
+  void defaults_implicit_isImplicitWithDefaultAlpha() {
+    TrainingConfig c = TrainingConfig.defaults(32, Feedback.IMPLICIT);
+
+    assertEquals(32, c.rank());
+    assertEquals(Feedback.IMPLICIT, c.feedback());
+    assertEquals(TrainingConfig.DEFAULT_IMPLICIT_ALPHA, c.implicitAlpha());
+    assertEquals(TrainingConfig.defaults(32), TrainingConfig.defaults(32, Feedback.EXPLICIT));
+  }
+
+  @Test
+  void withRank_implicit_keepsFeedbackAndAlpha() {
+    TrainingConfig c = TrainingConfig.defaults(8, Feedback.IMPLICIT).withRank(4);
+
+    assertEquals(TrainingConfig.defaults(4, Feedback.IMPLICIT), c);
+  }
+
+  @Test
+  void parse_feedbackNames_caseInsensitiveAndRejectsOthers() {
+    assertEquals(Feedback.IMPLICIT, Feedback.parse(" Implicit"));
+    assertEquals(Feedback.EXPLICIT, Feedback.parse("explicit"));
+    assertEquals("feedback must be one of explicit, implicit. Provided value: clicks",
+        messageOf(() -> Feedback.parse("clicks")));
+  }
 }

@@ -1,19 +1,26 @@
 package io.fedrec.simulator.cli;
 
+import io.fedrec.simulator.baseline.BiasBaseline;
+import io.fedrec.simulator.baseline.CentralizedMf;
+import io.fedrec.simulator.baseline.CentralizedWmf;
+import io.fedrec.simulator.data.DataSets;
+import io.fedrec.simulator.data.Split;
+import io.fedrec.simulator.eval.MetricSpec;
+import io.fedrec.simulator.eval.PopularityRanker;
+import io.fedrec.simulator.eval.RankingEvaluator;
+import io.fedrec.simulator.eval.RankingProtocol;
+import io.fedrec.simulator.eval.RatingMetrics;
 import io.fedrec.simulator.report.JsonWriter;
 import io.fedrec.simulator.report.SimulationReport;
 import io.fedrec.simulator.sim.DataStats;
+import io.fedrec.simulator.sim.ImplicitFeedback;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import io.fedrec.simulator.baseline.BiasBaseline;
-import io.fedrec.simulator.baseline.CentralizedMf;
-import io.fedrec.simulator.data.Split;
-import io.fedrec.simulator.eval.RatingMetrics;
-import java.io.PrintWriter;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -25,64 +32,179 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code fedrec baseline}: the centralized references on the same data and split. */
+/**
+ * {@code fedrec baseline}: the centralized references on the same data and split.
+ *
+ * <ul>
+ *   <li>{@code --algo als} (default): biased MF by ALS and the mean-plus-biases baseline, test
+ *       RMSE and MAE; ranking metrics too when {@code --protocol} or {@code --metrics} is given.
+ *   <li>{@code --algo wmf}: weighted MF of implicit feedback by ALS ({@link CentralizedWmf}),
+ *       every rating read as an interaction of strength 1 as {@code simulate --feedback implicit}
+ *       does; ranking metrics only.
+ *   <li>{@code --algo popularity}: items by training interaction count ({@link
+ *       PopularityRanker}); ranking metrics only.
+ * </ul>
+ *
+ * Ranking goes through {@link RankingEvaluator} with the protocol of {@code simulate} ({@code loo}
+ * by default for wmf and popularity: latest interaction held out, 99 sampled negatives, seeded
+ * by {@code --seed}), so each number is comparable with the federated run of the same seed.
+ */
 @Command(
     name = "baseline",
     mixinStandardHelpOptions = true,
     description =
-        "Fits the centralized references on the training part of the split and prints "
-            + "their test RMSE and MAE: biased MF by alternating least squares (all data in one "
-            + "place), and the mean-plus-biases baseline.")
+        "Fits a centralized reference on the training part of the split: --algo als (biased MF"
+            + " by alternating least squares and the mean-plus-biases baseline; test RMSE and"
+            + " MAE), wmf (weighted MF of implicit feedback, Hu et al. 2008; ranking metrics) or"
+            + " popularity (most interacted items first; ranking metrics).")
 final class BaselineCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Mixin DataOptions data;
 
+  @Option(names = "--algo", paramLabel = "NAME", defaultValue = "als",
+      description = "als, wmf or popularity (default: ${DEFAULT-VALUE})")
+  String algo;
+
   @Option(names = "--rank", paramLabel = "K",
-      defaultValue = "" + CentralizedMf.Params.DEFAULT_RANK,
-      description = "latent dimension (default: ${DEFAULT-VALUE})")
-  int rank;
+      description = "latent dimension (default: " + CentralizedMf.Params.DEFAULT_RANK
+          + "; wmf: " + CentralizedWmf.Params.DEFAULT_RANK + ")")
+  Integer rank;
 
   @Option(names = "--iterations", paramLabel = "N",
-      defaultValue = "" + CentralizedMf.Params.DEFAULT_ITERATIONS,
-      description = "ALS iterations (default: ${DEFAULT-VALUE})")
-  int iterations;
+      description = "ALS iterations (default: " + CentralizedMf.Params.DEFAULT_ITERATIONS
+          + "; wmf: " + CentralizedWmf.Params.DEFAULT_ITERATIONS + ")")
+  Integer iterations;
+
+  @Option(names = "--alpha", paramLabel = "X",
+      description = "wmf confidence slope (default: " + CentralizedWmf.Params.DEFAULT_ALPHA + ")")
+  Double alpha;
+
+  @Option(names = "--reg", paramLabel = "X",
+      description = "wmf ridge penalty on user and item vectors (default: "
+          + CentralizedWmf.Params.DEFAULT_REG_USER + ")")
+  Double reg;
+
+  @Option(names = "--metrics", paramLabel = "LIST",
+      description = "ranking metrics, e.g. hr@10,ndcg@10,mrr (default for wmf and popularity:"
+          + " hr@10,ndcg@10)")
+  String metrics;
+
+  @Option(names = "--protocol", paramLabel = "NAME",
+      description = "ranking protocol: loo or full (default for wmf and popularity: loo)")
+  String protocol;
 
   @Option(names = "--out", paramLabel = "DIR", defaultValue = "out/baseline",
       description = "where summary.json goes (default: ${DEFAULT-VALUE})")
   Path out;
 
-  private static final Map<String, String> FLAGS =
-      Map.of("rank", "--rank", "iterations", "--iterations");
+  private static final Map<String, String> FLAGS = Map.of("rank", "--rank", "iterations",
+      "--iterations", "alpha", "--alpha", "regUser", "--reg", "regItem", "--reg");
+
+  private static final List<String> ALGORITHMS = List.of("als", "wmf", "popularity");
 
   @Override
   public Integer call() {
     PrintWriter o = spec.commandLine().getOut();
-    CentralizedMf.Params params;
+    if (!ALGORITHMS.contains(algo)) {
+      throw CliException.usage("--algo must be one of " + String.join(", ", ALGORITHMS)
+          + ". Provided value: " + algo);
+    }
+    boolean implicit = !algo.equals("als");
+    if (!algo.equals("wmf") && (alpha != null || reg != null)) {
+      throw CliException.usage("--alpha and --reg apply to --algo wmf only");
+    }
+    if (algo.equals("popularity") && (rank != null || iterations != null)) {
+      throw CliException.usage("--rank and --iterations do not apply to --algo popularity");
+    }
+    CentralizedMf.Params mfParams = null;
+    CentralizedWmf.Params wmfParams = null;
     try {
-      params = CentralizedMf.Params.defaults().withRank(rank).withIterations(iterations)
-          .withSeed(data.seed);
+      if (algo.equals("als")) {
+        mfParams = CentralizedMf.Params.defaults().withSeed(data.seed);
+        mfParams = mfParams.withRank(rank == null ? mfParams.rank() : rank)
+            .withIterations(iterations == null ? mfParams.iterations() : iterations);
+      } else if (algo.equals("wmf")) {
+        wmfParams = CentralizedWmf.Params.defaults().withSeed(data.seed);
+        wmfParams = wmfParams.withRank(rank == null ? wmfParams.rank() : rank)
+            .withIterations(iterations == null ? wmfParams.iterations() : iterations)
+            .withAlpha(alpha == null ? wmfParams.alpha() : alpha)
+            .withRegularization(reg == null ? wmfParams.regUser() : reg,
+                reg == null ? wmfParams.regItem() : reg);
+      }
     } catch (IllegalArgumentException e) {
       throw Flags.rename(e, FLAGS, null);
     }
+    List<MetricSpec> rankingMetrics = rankingMetrics(implicit);
+    String protocolName = protocol != null ? protocol
+        : implicit ? RankingProtocol.Kind.LEAVE_ONE_OUT.label()
+        : rankingMetrics.isEmpty() ? null : RankingProtocol.Kind.FULL_CATALOGUE.label();
     Split split = data.load();
+    if (RankingProtocol.Kind.LEAVE_ONE_OUT.label().equals(protocolName)) {
+      split = DataSets.leaveOneOut(split, data.seed);
+    }
+    if (implicit) {
+      split = ImplicitFeedback.binary(split);
+    }
     o.printf(Locale.ROOT, "baseline: %s/%s, %d users, %d items, %d train / %d test ratings%n",
         split.dataset(), split.splitName(), split.numUsers(), split.numItems(),
         split.train().numRatings(), split.test().numRatings());
     o.flush();
     long start = System.nanoTime();
-    RatingMetrics bias = BiasBaseline.evaluateDefault(split);
-    print(o, "bias baseline (mean + user and item biases)", bias);
+    RankingProtocol rankingProtocol = protocolName == null ? null
+        : protocolName.equals(RankingProtocol.Kind.LEAVE_ONE_OUT.label())
+            ? RankingProtocol.leaveOneOut(split, RankingProtocol.DEFAULT_NEGATIVES, data.seed)
+            : RankingProtocol.fullCatalogue(split, implicit
+                ? RankingProtocol.ANY_RATING : RankingProtocol.EXPLICIT_RELEVANCE_THRESHOLD);
+    RatingMetrics bias = null;
+    RatingMetrics mf = null;
+    Map<String, Double> ranking = Map.of();
+    String name;
     ExecutorService pool = Executors.newFixedThreadPool(
         Runtime.getRuntime().availableProcessors());
-    RatingMetrics mf;
     try {
-      mf = CentralizedMf.fit(split.train(), params, pool).evaluate(split);
+      switch (algo) {
+        case "als": {
+          bias = BiasBaseline.evaluateDefault(split);
+          print(o, "bias baseline (mean + user and item biases)", bias);
+          CentralizedMf model = CentralizedMf.fit(split.train(), mfParams, pool);
+          mf = model.evaluate(split);
+          name = String.format(Locale.ROOT, "centralized MF (ALS, rank %d, %d iterations)",
+              mfParams.rank(), mfParams.iterations());
+          print(o, name, mf);
+          if (rankingProtocol != null) {
+            ranking = RankingEvaluator.evaluate(model.toGlobalModel(), model.trainingConfig(),
+                split.train(), rankingProtocol, rankingMetrics, pool);
+          }
+          break;
+        }
+        case "wmf": {
+          CentralizedWmf model = CentralizedWmf.fit(split.train(), wmfParams, pool);
+          ranking = RankingEvaluator.evaluate(model.toGlobalModel(), model.trainingConfig(),
+              split.train(), rankingProtocol, rankingMetrics, pool);
+          name = String.format(Locale.ROOT,
+              "centralized WMF (ALS, rank %d, %d iterations, alpha %s, reg %s)",
+              wmfParams.rank(), wmfParams.iterations(), number(wmfParams.alpha()),
+              number(wmfParams.regUser()));
+          break;
+        }
+        default: {
+          ranking = RankingEvaluator.evaluate(PopularityRanker.fit(split.train()),
+              split.train(), rankingProtocol, rankingMetrics, pool);
+          name = "popularity (items by training interactions)";
+          break;
+        }
+      }
     } finally {
       pool.shutdownNow();
     }
-    print(o, String.format(Locale.ROOT, "centralized MF (ALS, rank %d, %d iterations)",
-        params.rank(), params.iterations()), mf);
+    if (!ranking.isEmpty()) {
+      o.printf(Locale.ROOT, "%s:", name);
+      for (Map.Entry<String, Double> e : ranking.entrySet()) {
+        o.printf(Locale.ROOT, " %s %.4f", e.getKey(), e.getValue());
+      }
+      o.printf(Locale.ROOT, " (%s protocol)%n", protocolName);
+    }
     double wallSeconds = (System.nanoTime() - start) / 1e9;
     o.printf(Locale.ROOT, "wall time %.1f s%n", wallSeconds);
     Path summary = out.resolve(SimulationReport.SUMMARY);
@@ -98,14 +220,26 @@ final class BaselineCommand implements Callable<Integer> {
             .name("items").value(d.items())
             .name("train_ratings").value(d.trainRatings())
             .name("test_ratings").value(d.testRatings())
-            .name("algorithm").value("als")
-            .name("rank").value(params.rank())
-            .name("iterations").value(params.iterations())
-            .name("rmse").value(mf.rmse())
-            .name("mae").value(mf.mae())
-            .name("baseline_rmse").value(bias.rmse())
-            .name("baseline_mae").value(bias.mae())
-            .name("seed").value(data.seed)
+            .name("algorithm").value(algo)
+            .name("feedback").value(implicit ? "implicit" : "explicit");
+        if (mfParams != null) {
+          j.name("rank").value(mfParams.rank()).name("iterations").value(mfParams.iterations());
+        } else if (wmfParams != null) {
+          j.name("rank").value(wmfParams.rank()).name("iterations").value(wmfParams.iterations())
+              .name("alpha").value(wmfParams.alpha()).name("reg").value(wmfParams.regUser());
+        }
+        // RMSE/MAE are null for the implicit algorithms: they score interactions, not ratings
+        j.name("rmse").value(mf == null ? Double.NaN : mf.rmse())
+            .name("mae").value(mf == null ? Double.NaN : mf.mae())
+            .name("baseline_rmse").value(bias == null ? Double.NaN : bias.rmse())
+            .name("baseline_mae").value(bias == null ? Double.NaN : bias.mae());
+        if (protocolName != null) {
+          j.name("ranking_protocol").value(protocolName);
+          for (Map.Entry<String, Double> e : ranking.entrySet()) {
+            j.name(e.getKey()).value(e.getValue());
+          }
+        }
+        j.name("seed").value(data.seed)
             .name("wall_seconds").value(wallSeconds)
             .endObject();
         j.finish();
@@ -116,6 +250,31 @@ final class BaselineCommand implements Callable<Integer> {
     o.printf("wrote %s%n", summary);
     o.flush();
     return 0;
+  }
+
+  /** The ranking metrics: --metrics, or hr@10,ndcg@10 for implicit algorithms or --protocol. */
+  private List<MetricSpec> rankingMetrics(boolean implicit) {
+    if (protocol != null) {
+      try {
+        RankingProtocol.Kind.parse(protocol);
+      } catch (IllegalArgumentException e) {
+        throw CliException.usage("--protocol must be one of loo, full. Provided value: "
+            + protocol, e);
+      }
+    }
+    if (metrics == null) {
+      return implicit || protocol != null
+          ? MetricSpec.parseList("hr@10,ndcg@10") : List.of();
+    }
+    try {
+      return MetricSpec.parseList(metrics);
+    } catch (IllegalArgumentException e) {
+      throw CliException.usage("--metrics: " + e.getMessage(), e);
+    }
+  }
+
+  private static String number(double v) {
+    return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
   }
 
   private static void print(PrintWriter o, String name, RatingMetrics m) {

@@ -1,5 +1,6 @@
 package io.fedrec.simulator.cli;
 
+import io.fedrec.core.model.Feedback;
 import io.fedrec.core.model.TrainingConfig;
 import io.fedrec.simulator.data.Split;
 import io.fedrec.simulator.report.SimulationReport;
@@ -9,6 +10,7 @@ import io.fedrec.simulator.data.DataSets;
 import io.fedrec.simulator.eval.MetricSpec;
 import io.fedrec.simulator.eval.RankingProtocol;
 import io.fedrec.simulator.sim.DpOptions;
+import io.fedrec.simulator.sim.ImplicitFeedback;
 import io.fedrec.simulator.sim.PrivacyReport;
 import io.fedrec.simulator.sim.SimulationConfig;
 import io.fedrec.simulator.sim.SimulationResult;
@@ -57,25 +59,39 @@ final class SimulateCommand implements Callable<Integer> {
       description = "latent dimension (default: ${DEFAULT-VALUE})")
   int rank;
 
-  @Option(names = "--server-lr", paramLabel = "X", defaultValue = "10",
-      description = "server learning rate of FedAvg (default: ${DEFAULT-VALUE})")
-  double serverLr;
+  @Option(names = "--server-lr", paramLabel = "X",
+      description = "server learning rate of FedAvg (default: 10; implicit: "
+          + SimulationConfig.DEFAULT_IMPLICIT_SERVER_LEARNING_RATE + ")")
+  Double serverLr;
 
   @Option(names = "--local-steps", paramLabel = "N",
-      description = "local gradient steps per round (default: 2)")
+      description = "local gradient steps per round (default: 2; implicit: 1)")
   Integer localSteps;
 
   @Option(names = "--local-lr", paramLabel = "X",
-      description = "learning rate of the local steps (default: 0.05)")
+      description = "learning rate of the local steps (default: 0.05; implicit: 0.02)")
   Float localLr;
 
   @Option(names = "--user-reg", paramLabel = "X",
-      description = "ridge penalty on the private user vector (default: 10)")
+      description = "ridge penalty on the private user vector (default: 10; implicit: 1)")
   Float userReg;
 
   @Option(names = "--item-reg", paramLabel = "X",
-      description = "L2 penalty per rating on item factors and biases (default: 0.1)")
+      description = "L2 penalty per rating on item factors and biases (default: 0.1;"
+          + " implicit: 0)")
   Float itemReg;
+
+  @Option(names = "--feedback", paramLabel = "MODE", defaultValue = "explicit",
+      description = "explicit (fit rating values) or implicit (every rating becomes an"
+          + " interaction of strength 1; weighted MF with confidence 1 + alpha, ranking metrics"
+          + " instead of RMSE, protocol loo and hr@10,ndcg@10 unless given)"
+          + " (default: ${DEFAULT-VALUE})")
+  String feedback;
+
+  @Option(names = "--alpha", paramLabel = "X",
+      description = "confidence slope of implicit feedback (default: "
+          + TrainingConfig.DEFAULT_IMPLICIT_ALPHA + ")")
+  Float alpha;
 
   @Option(names = "--eval-every", paramLabel = "N", defaultValue = "" + SimulationConfig.DEFAULT_EVAL_EVERY,
       description = "evaluate on the test set every N rounds and after the last"
@@ -149,6 +165,7 @@ final class SimulateCommand implements Callable<Integer> {
     FLAGS.put("local_learning_rate", "--local-lr");
     FLAGS.put("user_regularization", "--user-reg");
     FLAGS.put("item_regularization", "--item-reg");
+    FLAGS.put("implicit_alpha", "--alpha");
   }
 
   @Override
@@ -156,9 +173,13 @@ final class SimulateCommand implements Callable<Integer> {
     PrintWriter o = spec.commandLine().getOut();
     requireOnly("--secagg", secagg, "off");
     SimulationConfig config = config();
+    boolean implicit = config.training().implicit();
     Split split = data.load();
-    if (RankingProtocol.Kind.LEAVE_ONE_OUT.label().equals(protocol)) {
+    if (RankingProtocol.Kind.LEAVE_ONE_OUT.label().equals(effectiveProtocol(implicit))) {
       split = DataSets.leaveOneOut(split, data.seed);
+    }
+    if (implicit) {
+      split = ImplicitFeedback.binary(split);
     }
     Simulation simulation;
     try {
@@ -176,11 +197,12 @@ final class SimulateCommand implements Callable<Integer> {
         split.dataset(), split.splitName(), split.numUsers(), split.numItems(),
         split.train().numRatings(), split.test().numRatings());
     o.printf(Locale.ROOT,
-        "  %d clients (%d user%s each), %d per round, %d rounds, rank %d, server lr %s,"
-            + " transport %s, %d threads%n",
+        "  %d clients (%d user%s each), %d per round, %d rounds, %s feedback, rank %d,"
+            + " server lr %s, transport %s, %d threads%n",
         simulation.numClients(), config.usersPerClient(), config.usersPerClient() == 1 ? "" : "s",
         simulation.cohortSize(),
-        config.rounds(), config.rank(), number(config.serverLearningRate()),
+        config.rounds(), config.training().feedback().key(), config.rank(),
+        number(config.serverLearningRate()),
         config.transport().cliName(), config.threads());
     if (simulation.cohortSize() < config.clientsPerRound()) {
       o.printf(Locale.ROOT, "  note: --clients-per-round %d capped at the %d clients%n",
@@ -196,10 +218,15 @@ final class SimulateCommand implements Callable<Integer> {
     SimulationReport.write(result, out);
     double rmse = result.finalMetrics().rmse();
     double base = result.baseline().rmse();
-    o.printf(Locale.ROOT, "final test RMSE %.4f  MAE %.4f  after %d rounds%n",
-        rmse, result.finalMetrics().mae(), result.rounds());
-    o.printf(Locale.ROOT, "bias baseline test RMSE %.4f: federated model is %.1f%% %s%n",
-        base, Math.abs(100 * (base - rmse) / base), rmse <= base ? "better" : "worse");
+    if (implicit) {
+      o.printf(Locale.ROOT, "after %d rounds (implicit feedback: RMSE/MAE not measured, the"
+          + " model scores interactions, not ratings)%n", result.rounds());
+    } else {
+      o.printf(Locale.ROOT, "final test RMSE %.4f  MAE %.4f  after %d rounds%n",
+          rmse, result.finalMetrics().mae(), result.rounds());
+      o.printf(Locale.ROOT, "bias baseline test RMSE %.4f: federated model is %.1f%% %s%n",
+          base, Math.abs(100 * (base - rmse) / base), rmse <= base ? "better" : "worse");
+    }
     for (Map.Entry<String, Double> e : result.finalRanking().entrySet()) {
       o.printf(Locale.ROOT, "%s %.4f  ", e.getKey(), e.getValue());
     }
@@ -230,8 +257,17 @@ final class SimulateCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw Flags.rename(e, FLAGS, null);
     }
+    Feedback mode;
     try {
-      TrainingConfig d = TrainingConfig.defaults(rank);
+      mode = Feedback.parse(feedback);
+    } catch (IllegalArgumentException e) {
+      throw CliException.usage("--" + e.getMessage(), e);
+    }
+    if (mode == Feedback.EXPLICIT && alpha != null) {
+      throw CliException.usage("--alpha needs --feedback implicit");
+    }
+    try {
+      TrainingConfig d = TrainingConfig.defaults(rank, mode);
       TrainingConfig training = new TrainingConfig(
           rank,
           userReg == null ? d.userRegularization() : userReg,
@@ -241,7 +277,9 @@ final class SimulateCommand implements Callable<Integer> {
           localLr == null ? d.localLearningRate() : localLr,
           d.ratingMin(),
           d.ratingMax(),
-          d.itemWeightDecay());
+          d.itemWeightDecay(),
+          mode,
+          alpha == null ? d.implicitAlpha() : alpha);
       SimulationConfig.Builder b = SimulationConfig.builder()
           .dataset(data.dataset)
           .split(data.splitName())
@@ -250,12 +288,15 @@ final class SimulateCommand implements Callable<Integer> {
           .usersPerClient(usersPerClient)
           .rank(rank)
           .training(training)
-          .serverLearningRate(serverLr)
+          .serverLearningRate(serverLr != null ? serverLr
+              : mode == Feedback.IMPLICIT
+                  ? SimulationConfig.DEFAULT_IMPLICIT_SERVER_LEARNING_RATE
+                  : SimulationConfig.DEFAULT_SERVER_LEARNING_RATE)
           .seed(data.seed)
           .evalEvery(evalEvery)
           .transport(kind)
           .privacy(dpOptions())
-          .rankingMetrics(rankingMetrics());
+          .rankingMetrics(rankingMetrics(mode == Feedback.IMPLICIT));
       if (threads != null) {
         b.threads(threads);
       }
@@ -268,8 +309,17 @@ final class SimulateCommand implements Callable<Integer> {
   /** Default per-user clip norm; see docs/research.md for how it was chosen. */
   static final double DEFAULT_CLIP = 0.5;
 
-  /** The requested ranking metrics (validating --metrics and --protocol). */
-  private List<MetricSpec> rankingMetrics() {
+  /** --protocol, or for implicit feedback loo when it is not given. */
+  private String effectiveProtocol(boolean implicit) {
+    return protocol == null && implicit ? RankingProtocol.Kind.LEAVE_ONE_OUT.label() : protocol;
+  }
+
+  /**
+   * The requested ranking metrics (validating --metrics and --protocol); for implicit feedback
+   * without --metrics, hr@10,ndcg@10.
+   */
+  private List<MetricSpec> rankingMetrics(boolean implicit) {
+    String protocol = effectiveProtocol(implicit);
     if (protocol != null) {
       try {
         RankingProtocol.Kind.parse(protocol);
@@ -326,6 +376,15 @@ final class SimulateCommand implements Callable<Integer> {
   }
 
   private static void printRow(PrintWriter o, RoundRow row, SimulationConfig c, int width) {
+    if (c.training().implicit()) {
+      o.printf(Locale.ROOT, "round %" + width + "d/%d ", row.round(), c.rounds());
+      for (Map.Entry<String, Double> e : row.ranking().entrySet()) {
+        o.printf(Locale.ROOT, " %s %.4f", e.getKey(), e.getValue());
+      }
+      o.printf(Locale.ROOT, "  clients %d%n", row.clients());
+      o.flush();
+      return;
+    }
     o.printf(Locale.ROOT, "round %" + width + "d/%d  test RMSE %.4f  train RMSE %s  clients %d%n",
         row.round(), c.rounds(), row.testRmse(),
         Double.isNaN(row.trainRmse()) ? "   n/a" : String.format(Locale.ROOT, "%.4f",

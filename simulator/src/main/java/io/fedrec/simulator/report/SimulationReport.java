@@ -120,6 +120,8 @@ public final class SimulationReport {
         .name("rating_min").value(t.ratingMin())
         .name("rating_max").value(t.ratingMax())
         .name("item_weight_decay").value(t.itemWeightDecay())
+        .name("feedback").value(t.feedback().key())
+        .name("implicit_alpha").value(t.implicitAlpha())
         .endObject()
         .endObject();
     w.endObject();

@@ -36,8 +36,11 @@ public record RoundRow(
     ranking = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(ranking));
   }
 
-  /** Whether test metrics were computed for this round. */
+  /**
+   * Whether test metrics were computed for this round (rating metrics, or ranking metrics alone
+   * with implicit feedback).
+   */
   public boolean evaluated() {
-    return !Double.isNaN(testRmse);
+    return !Double.isNaN(testRmse) || !ranking.isEmpty();
   }
 }

@@ -75,8 +75,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       {@code tick()}: the engine closes it with what it has, or abandons it and reopens the same
  *       round number, which is then run again with a new cohort.
  *   <li>Every {@code evalEvery} rounds, and after the last, score the model with {@link
- *       Evaluator} (each test user reconstructed from its own training ratings).
+ *       Evaluator} (each test user reconstructed from its own training ratings) and the
+ *       requested ranking metrics.
  * </ol>
+ *
+ * <h2>Implicit feedback</h2>
+ *
+ * With {@code training.feedback = implicit} the clients fit weighted MF on the split's ratings,
+ * read as interaction strengths ({@link ImplicitFeedback#binary} makes them all 1, as {@code
+ * fedrec simulate --feedback implicit} does); the initial {@code mu} is 0; test RMSE/MAE and the
+ * bias baseline are not computed (NaN, written as null), because the model scores interactions,
+ * not rating values; the ranking metrics (by default {@code hr@10, ndcg@10}, see {@link
+ * SimulationConfig}) are the measure, and under the full-catalogue protocol every test
+ * interaction is relevant.
  *
  * <h2>Determinism</h2>
  *
@@ -157,22 +168,46 @@ public final class Simulation {
         .clientsPerRound(cohortSize)
         .minClients(Math.max(1, cohortSize / 2))
         .serverLearningRate(config.serverLearningRate())
-        .initialMean((float) split.train().meanRating())
+        // implicit: the score fits preferences 0/1, most of them 0; the mean rating is no start
+        .initialMean(implicit() ? 0f : (float) split.train().meanRating())
         .initScale(config.initScale())
         .seed(config.seed())
         .privacy(privacySettings())
         .build();
   }
 
-  /** The ranking protocol for the requested metrics, built once; null when none requested. */
+  private boolean implicit() {
+    return config.training().implicit();
+  }
+
+  /**
+   * The ranking protocol for the requested metrics, built once; null when none requested. Under
+   * full-catalogue ranking, implicit feedback counts every test interaction as relevant.
+   */
   private RankingProtocol rankingProtocol() {
     if (config.rankingMetrics().isEmpty()) {
       return null;
     }
     return DataSets.LEAVE_ONE_OUT.equals(split.splitName())
         ? RankingProtocol.leaveOneOut(split, RankingProtocol.DEFAULT_NEGATIVES, config.seed())
-        : RankingProtocol.fullCatalogue(split, RankingProtocol.EXPLICIT_RELEVANCE_THRESHOLD);
+        : RankingProtocol.fullCatalogue(split, implicit()
+            ? RankingProtocol.ANY_RATING
+            : RankingProtocol.EXPLICIT_RELEVANCE_THRESHOLD);
   }
+
+  /**
+   * Test RMSE and MAE; NaN for implicit feedback, whose scores fit preferences (0/1) weighted
+   * by confidence, not rating values, so an error against ratings measures nothing.
+   */
+  private RatingMetrics ratingMetrics(GlobalModel model, ExecutorService pool) {
+    if (implicit()) {
+      return NOT_MEASURED;
+    }
+    return Evaluator.evaluate(model, config.training(), split, pool);
+  }
+
+  private static final RatingMetrics NOT_MEASURED =
+      new RatingMetrics(Double.NaN, Double.NaN, 0);
 
   private Map<String, Double> ranking(
       RankingProtocol protocol, GlobalModel model, ExecutorService pool) {
@@ -238,7 +273,8 @@ public final class Simulation {
     engine.addListener(collector);
     ExecutorService pool = Executors.newFixedThreadPool(config.threads(), new DaemonThreads());
     try (Wire wire = Wire.open(config.transport(), engine)) {
-      RatingMetrics baseline = BiasBaseline.evaluateDefault(split);
+      RatingMetrics baseline =
+          implicit() ? NOT_MEASURED : BiasBaseline.evaluateDefault(split);
       List<RoundRow> rows = new ArrayList<>();
       RatingMetrics last = null;
       long lastEvaluated = -1;
@@ -273,7 +309,7 @@ public final class Simulation {
         double testMae = Double.NaN;
         Map<String, Double> ranking = Map.of();
         if (record.round() % config.evalEvery() == 0 || record.round() == config.rounds()) {
-          last = Evaluator.evaluate(published.model, config.training(), split, pool);
+          last = ratingMetrics(published.model, pool);
           lastEvaluated = record.round();
           ranking = ranking(ranker, published.model, pool);
           testRmse = last.rmse();
@@ -290,7 +326,7 @@ public final class Simulation {
       }
       GlobalModel finalModel = engine.currentModel();
       if (last == null || lastEvaluated != finalModel.version()) {
-        last = Evaluator.evaluate(finalModel, config.training(), split, pool);
+        last = ratingMetrics(finalModel, pool);
         lastRanking = ranking(ranker, finalModel, pool);
       } else if (!rows.isEmpty()) {
         lastRanking = rows.get(rows.size() - 1).ranking();

@@ -25,8 +25,18 @@ public final class SimulationConfig {
   public static final int DEFAULT_CLIENTS_PER_ROUND = 100;
   public static final int DEFAULT_RANK = 16;
   public static final double DEFAULT_SERVER_LEARNING_RATE = 10;
+
+  /**
+   * Server learning rate that {@code fedrec simulate --feedback implicit} uses unless told
+   * otherwise (see docs/research.md, "Implicit feedback").
+   */
+  public static final double DEFAULT_IMPLICIT_SERVER_LEARNING_RATE = 10;
   public static final double DEFAULT_INIT_SCALE = 0.1;
   public static final int DEFAULT_EVAL_EVERY = 25;
+
+  /** Ranking metrics of an implicit-feedback run that requests none: HR@10 and NDCG@10. */
+  public static final List<MetricSpec> DEFAULT_IMPLICIT_METRICS =
+      List.of(MetricSpec.parse("hr@10"), MetricSpec.parse("ndcg@10"));
 
   /** Most worker threads accepted; more than a few times the cores only adds contention. */
   public static final int MAX_THREADS = 1024;
@@ -46,7 +56,7 @@ public final class SimulationConfig {
   private final DpOptions privacy;
   private final List<MetricSpec> rankingMetrics;
 
-  private SimulationConfig(Builder b, TrainingConfig training) {
+  private SimulationConfig(Builder b, TrainingConfig training, List<MetricSpec> rankingMetrics) {
     this.dataset = b.dataset;
     this.split = b.split;
     this.rounds = b.rounds;
@@ -60,7 +70,7 @@ public final class SimulationConfig {
     this.transport = b.transport;
     this.threads = b.threads;
     this.privacy = b.privacy;
-    this.rankingMetrics = List.copyOf(b.rankingMetrics);
+    this.rankingMetrics = List.copyOf(rankingMetrics);
   }
 
   /** Ranking metrics computed at every evaluation (empty: none). */
@@ -188,7 +198,9 @@ public final class SimulationConfig {
     /**
      * Ranking metrics to compute at every evaluation. The protocol follows the split: leave-one-out
      * ({@code DataSets.leaveOneOut}, 99 sampled negatives) when its name is {@code loo}, else
-     * full-catalogue ranking with relevance = test rating >= 4.
+     * full-catalogue ranking with relevance = test rating >= 4 (implicit feedback: every test
+     * interaction). Default: none for explicit feedback, {@link #DEFAULT_IMPLICIT_METRICS} for
+     * implicit.
      */
     public Builder rankingMetrics(List<MetricSpec> rankingMetrics) {
       this.rankingMetrics = Objects.requireNonNull(rankingMetrics, "rankingMetrics");
@@ -301,7 +313,11 @@ public final class SimulationConfig {
         }
         t = training;
       }
-      return new SimulationConfig(this, t);
+      // RMSE says nothing about an implicit model: rank by default
+      List<MetricSpec> metrics = t.implicit() && rankingMetrics.isEmpty()
+          ? DEFAULT_IMPLICIT_METRICS
+          : rankingMetrics;
+      return new SimulationConfig(this, t, metrics);
     }
   }
 }

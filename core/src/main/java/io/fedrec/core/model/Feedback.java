@@ -1,0 +1,49 @@
+package io.fedrec.core.model;
+
+import java.util.Locale;
+
+/**
+ * What a federation's ratings mean, and so which objective {@link LocalTrainer} fits.
+ *
+ * <ul>
+ *   <li>{@link #EXPLICIT}: a rating is a graded judgement; biased MF fits the rating values of the
+ *       observed pairs only (Koren, Bell, Volinsky, IEEE Computer 2009).
+ *   <li>{@link #IMPLICIT}: a rating is an interaction (a view, click, purchase) of strength {@code
+ *       r}; weighted MF (Hu, Koren, Volinsky, "Collaborative Filtering for Implicit Feedback
+ *       Datasets", ICDM 2008) fits preference 1 on interacted items and 0 on <em>every</em> other
+ *       item, with confidence {@code 1 + alpha * r} on the interactions and 1 elsewhere.
+ * </ul>
+ */
+public enum Feedback {
+  EXPLICIT("explicit"),
+  IMPLICIT("implicit");
+
+  private final String key;
+
+  Feedback(String key) {
+    this.key = key;
+  }
+
+  /** The name used on the command line and in configuration files. */
+  public String key() {
+    return key;
+  }
+
+  /**
+   * The mode named {@code name} ({@code explicit} or {@code implicit}, case-insensitive).
+   *
+   * @throws IllegalArgumentException naming the value and the valid names otherwise
+   */
+  public static Feedback parse(String name) {
+    if (name != null) {
+      String n = name.trim().toLowerCase(Locale.ROOT);
+      for (Feedback f : values()) {
+        if (f.key.equals(n)) {
+          return f;
+        }
+      }
+    }
+    throw new IllegalArgumentException(
+        "feedback must be one of explicit, implicit. Provided value: " + name);
+  }
+}
