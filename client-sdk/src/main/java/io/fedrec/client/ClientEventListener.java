@@ -26,8 +26,10 @@ import java.time.Duration;
  * #onTaskFailed} the next step runs after the retry policy's backoff, without an {@code onRetry}.
  * {@link #onError} follows {@link #onRetry} (transport failures) or {@link #onTaskFailed} each time
  * the policy's {@code maxAttempts} consecutive failures are reached; it also follows a check-in
- * rejected with a non-retryable status, or any exception thrown by the data source. The loop keeps
- * going after a backoff in every case.
+ * rejected with a non-retryable status. An exception thrown by the data source while a task is
+ * trained fails that task: the coordinator is told {@code training_error} (with the exception's
+ * type, never its message, which may hold user data) and {@link #onTaskFailed} fires. The loop
+ * keeps going after a backoff in every case.
  *
  * <p><b>Thread safety:</b> events are delivered one at a time on the client's executor thread, in
  * the order above. Implementations must return quickly and must not block; exceptions they throw

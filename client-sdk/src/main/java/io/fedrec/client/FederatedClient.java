@@ -159,7 +159,7 @@ public final class FederatedClient implements AutoCloseable {
    */
   public List<Recommendation> recommend(String userId, int k) {
     Objects.requireNonNull(userId, "userId");
-    Snapshot s = snapshot;
+    Snapshot s = currentSnapshot();
     if (s == null) {
       throw new IllegalStateException(
           "no global model yet: recommend is available once the first model has been downloaded");
@@ -190,7 +190,7 @@ public final class FederatedClient implements AutoCloseable {
 
   /** The latest global model, empty before the first one has arrived. */
   public Optional<GlobalModel> latestModel() {
-    Snapshot s = snapshot;
+    Snapshot s = currentSnapshot();
     return s == null ? Optional.empty() : Optional.of(s.model());
   }
 
@@ -332,11 +332,23 @@ public final class FederatedClient implements AutoCloseable {
   }
 
   private void publishModel() {
+    currentSnapshot();
+  }
+
+  /**
+   * The snapshot of the session's latest verified model. The session publishes a model (a
+   * volatile write) as soon as its download is verified, before that round's training, so serving
+   * switches to it at once rather than after the round's upload. Concurrent callers may build
+   * equal snapshots; either one is correct.
+   */
+  private Snapshot currentSnapshot() {
     GlobalModel model = session.latestModel();
     Snapshot s = snapshot;
     if (model != null && (s == null || s.model() != model)) {
-      snapshot = new Snapshot(model, session.latestTrainingConfig());
+      s = new Snapshot(model, session.latestTrainingConfig());
+      snapshot = s;
     }
+    return s;
   }
 
   private static void emit(Runnable event) {

@@ -145,6 +145,28 @@ class FederatedClientTest {
   // ---- loop ----
 
   @Test
+  void recommend_duringTheRoundThatDownloadedTheModel_servesItBeforeTraining() {
+    fake.thenTask(FakeCoordinator.task(1, served, CONFIG, 64)).thenFinished(1);
+    FederatedClient[] holder = new FederatedClient[1];
+    List<Integer> servedDuringRound = new java.util.ArrayList<>();
+    FederatedClient client = builder().listener(new ClientEventListener() {
+      @Override
+      public void onModelUpdated(long version) {
+        // The loop thread is inside the step: training and upload have not happened yet.
+        servedDuringRound.add(holder[0].recommend("alice", 1).size());
+        assertEquals(served, holder[0].latestModel().orElseThrow());
+      }
+    }).build();
+    holder[0] = client;
+
+    client.start();
+    executor.runUntilIdle(100);
+
+    assertEquals(List.of(1), servedDuringRound);
+    assertEquals(1L, client.finished().getNow(-1L));
+  }
+
+  @Test
   void start_coordinatorFinishes_completesFinishedAfterParticipating() {
     fake.thenRetry(500, "no_round_open")
         .thenTask(FakeCoordinator.task(1, served, CONFIG, 64))
