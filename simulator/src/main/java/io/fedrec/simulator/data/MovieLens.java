@@ -132,9 +132,9 @@ public final class MovieLens {
         if (f.length == 2 && f[0].matches("\\d{1,9}")) {
           int n = Integer.parseInt(f[0]);
           if (f[1].equals("users")) {
-            users = Math.max(users, n);
+            users = Math.max(users, checkedCount(info, "users", n, MAX_USERS));
           } else if (f[1].equals("items")) {
-            items = Math.max(items, n);
+            items = Math.max(items, checkedCount(info, "items", n, ModelShape.MAX_ITEMS));
           }
         }
       }
@@ -180,19 +180,37 @@ public final class MovieLens {
 
   private static int maxMovieId(Path movies) throws IOException {
     int max = 0;
+    int lineNo = 0;
     try (BufferedReader reader = Files.newBufferedReader(movies, StandardCharsets.ISO_8859_1)) {
       String line;
       while ((line = reader.readLine()) != null) {
+        lineNo++;
         int at = line.indexOf("::");
         if (at > 0) {
+          int id;
           try {
-            max = Math.max(max, Integer.parseInt(line.substring(0, at).trim()));
+            id = Integer.parseInt(line.substring(0, at).trim());
           } catch (NumberFormatException e) {
             // movies.dat only widens the catalogue; a bad row there does not affect ratings
+            continue;
           }
+          if (id > ModelShape.MAX_ITEMS) {
+            throw new IllegalArgumentException(movies.getFileName() + " line " + lineNo
+                + ": movie id must be <= " + ModelShape.MAX_ITEMS + ". Provided value: " + id);
+          }
+          max = Math.max(max, id);
         }
       }
     }
     return max;
+  }
+
+  /** A count from u.info, bounded like the ids of the rating rows. */
+  private static int checkedCount(Path info, String what, int n, int max) {
+    if (n > max) {
+      throw new IllegalArgumentException(info.getFileName() + ": " + what + " must be <= " + max
+          + ". Provided value: " + n);
+    }
+    return n;
   }
 }
