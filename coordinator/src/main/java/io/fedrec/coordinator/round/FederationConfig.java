@@ -1,11 +1,17 @@
 package io.fedrec.coordinator.round;
 
+import io.fedrec.core.aggregate.ServerOptimizer;
+import io.fedrec.core.aggregate.ServerOptimizers;
 import io.fedrec.core.model.Checks;
 import io.fedrec.core.model.Feedback;
 import io.fedrec.core.model.ModelShape;
 import io.fedrec.core.model.TrainingConfig;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
@@ -39,6 +45,11 @@ public final class FederationConfig {
   private final Duration selectionTimeout;
   private final Duration roundTimeout;
   private final double serverLearningRate;
+  private final String serverOptimizer;
+  private final Double serverBeta;
+  private final Double serverBeta1;
+  private final Double serverBeta2;
+  private final Double serverTau;
   private final float initialMean;
   private final double initScale;
   private final long seed;
@@ -55,6 +66,11 @@ public final class FederationConfig {
     selectionTimeout = b.selectionTimeout;
     roundTimeout = b.roundTimeout;
     serverLearningRate = b.serverLearningRate;
+    serverOptimizer = b.serverOptimizer;
+    serverBeta = b.serverBeta;
+    serverBeta1 = b.serverBeta1;
+    serverBeta2 = b.serverBeta2;
+    serverTau = b.serverTau;
     initialMean = b.initialMean;
     initScale = b.initScale;
     seed = b.seed;
@@ -78,6 +94,11 @@ public final class FederationConfig {
         .selectionTimeout(selectionTimeout)
         .roundTimeout(roundTimeout)
         .serverLearningRate(serverLearningRate)
+        .serverOptimizer(serverOptimizer)
+        .serverBeta(serverBeta)
+        .serverBeta1(serverBeta1)
+        .serverBeta2(serverBeta2)
+        .serverTau(serverTau)
         .initialMean(initialMean)
         .initScale(initScale)
         .seed(seed)
@@ -127,8 +148,45 @@ public final class FederationConfig {
     return roundTimeout;
   }
 
+  /** The server optimizer's step size (its {@code eta}); FedAvg's default is 10. */
   public double serverLearningRate() {
     return serverLearningRate;
+  }
+
+  /** Name of the server optimizer, one of {@link ServerOptimizers#NAMES}; default fedavg. */
+  public String serverOptimizer() {
+    return serverOptimizer;
+  }
+
+  /**
+   * The parameters handed to {@link ServerOptimizers#create}: {@code eta} (the server learning
+   * rate) and whichever of {@code beta}, {@code beta1}, {@code beta2}, {@code tau} are set; the
+   * others take the optimizer's defaults.
+   */
+  public Map<String, Double> serverOptimizerParams() {
+    return optimizerParams(serverLearningRate, serverBeta, serverBeta1, serverBeta2, serverTau);
+  }
+
+  /** A fresh server optimizer (step 0) as configured. */
+  public ServerOptimizer newServerOptimizer() {
+    return ServerOptimizers.create(serverOptimizer, serverOptimizerParams());
+  }
+
+  private static Map<String, Double> optimizerParams(
+      double eta, Double beta, Double beta1, Double beta2, Double tau) {
+    Map<String, Double> params = new LinkedHashMap<>();
+    params.put("eta", eta);
+    putIfSet(params, "beta", beta);
+    putIfSet(params, "beta1", beta1);
+    putIfSet(params, "beta2", beta2);
+    putIfSet(params, "tau", tau);
+    return params;
+  }
+
+  private static void putIfSet(Map<String, Double> params, String key, Double value) {
+    if (value != null) {
+      params.put(key, value);
+    }
   }
 
   public float initialMean() {
@@ -169,6 +227,11 @@ public final class FederationConfig {
     p.setProperty("selection_timeout_ms", Long.toString(selectionTimeout.toMillis()));
     p.setProperty("round_timeout_ms", Long.toString(roundTimeout.toMillis()));
     p.setProperty("server_learning_rate", Double.toString(serverLearningRate));
+    p.setProperty("server_optimizer", serverOptimizer);
+    setIfPresent(p, "server_beta", serverBeta);
+    setIfPresent(p, "server_beta1", serverBeta1);
+    setIfPresent(p, "server_beta2", serverBeta2);
+    setIfPresent(p, "server_tau", serverTau);
     p.setProperty("initial_mean", Float.toString(initialMean));
     p.setProperty("init_scale", Double.toString(initScale));
     p.setProperty("seed", Long.toString(seed));
@@ -196,6 +259,16 @@ public final class FederationConfig {
     return p;
   }
 
+  private static void setIfPresent(Properties p, String key, Double value) {
+    if (value != null) {
+      p.setProperty(key, Double.toString(value));
+    }
+  }
+
+  /** Server optimizer parameters, written only when set (absent: the optimizer's default). */
+  private static final List<String> SERVER_OPTIMIZER_KEYS =
+      List.of("server_beta", "server_beta1", "server_beta2", "server_tau");
+
   private static final List<String> PRIVACY_KEYS = List.of("privacy_clip_norm",
       "privacy_noise_multiplier", "privacy_epsilon", "privacy_delta", "privacy_population",
       "privacy_users_per_round");
@@ -206,6 +279,7 @@ public final class FederationConfig {
     Set<String> keys = new TreeSet<>(new FederationConfig.Builder()
         .numItems(1).build().toProperties().stringPropertyNames());
     keys.addAll(PRIVACY_KEYS);
+    keys.addAll(SERVER_OPTIMIZER_KEYS);
     return keys;
   }
 
@@ -256,6 +330,12 @@ public final class FederationConfig {
     b.roundTimeout(Duration.ofMillis(
         longKey(p, "round_timeout_ms", defaults.roundTimeout.toMillis())));
     b.serverLearningRate(doubleKey(p, "server_learning_rate", defaults.serverLearningRate));
+    String optimizerName = raw(p, "server_optimizer");
+    b.serverOptimizer(optimizerName == null ? defaults.serverOptimizer : optimizerName);
+    b.serverBeta(optionalDoubleKey(p, "server_beta"));
+    b.serverBeta1(optionalDoubleKey(p, "server_beta1"));
+    b.serverBeta2(optionalDoubleKey(p, "server_beta2"));
+    b.serverTau(optionalDoubleKey(p, "server_tau"));
     b.initialMean(floatKey(p, "initial_mean", defaults.initialMean));
     b.initScale(doubleKey(p, "init_scale", defaults.initScale));
     b.seed(longKey(p, "seed", defaults.seed));
@@ -320,6 +400,10 @@ public final class FederationConfig {
     }
   }
 
+  private static Double optionalDoubleKey(Properties p, String key) {
+    return raw(p, key) == null ? null : doubleKey(p, key, 0);
+  }
+
   private static float floatKey(Properties p, String key, float dflt) {
     return (float) doubleKey(p, key, dflt);
   }
@@ -350,6 +434,11 @@ public final class FederationConfig {
     private Duration selectionTimeout = Duration.ofSeconds(60);
     private Duration roundTimeout = Duration.ofSeconds(600);
     private double serverLearningRate = 10;
+    private String serverOptimizer = "fedavg";
+    private Double serverBeta;
+    private Double serverBeta1;
+    private Double serverBeta2;
+    private Double serverTau;
     private float initialMean = 3.5f;
     private double initScale = 0.1;
     private long seed;
@@ -405,6 +494,40 @@ public final class FederationConfig {
       return this;
     }
 
+    /**
+     * One of {@link ServerOptimizers#NAMES} (case-insensitive); default {@code fedavg}. The
+     * server learning rate is its {@code eta}: FedAvg's default of 10 is far too large for
+     * fedadagrad, fedadam and fedyogi (see docs/research.md, "Server optimizers").
+     */
+    public Builder serverOptimizer(String serverOptimizer) {
+      this.serverOptimizer = serverOptimizer;
+      return this;
+    }
+
+    /** Server momentum of fedavgm; null (the default) for {@link ServerOptimizers}' default. */
+    public Builder serverBeta(Double serverBeta) {
+      this.serverBeta = serverBeta;
+      return this;
+    }
+
+    /** First-moment decay of fedadagrad, fedadam, fedyogi; null for the default. */
+    public Builder serverBeta1(Double serverBeta1) {
+      this.serverBeta1 = serverBeta1;
+      return this;
+    }
+
+    /** Second-moment decay of fedadam, fedyogi; null for the default. */
+    public Builder serverBeta2(Double serverBeta2) {
+      this.serverBeta2 = serverBeta2;
+      return this;
+    }
+
+    /** Adaptivity of fedadagrad, fedadam, fedyogi; null for the default. */
+    public Builder serverTau(Double serverTau) {
+      this.serverTau = serverTau;
+      return this;
+    }
+
     public Builder initialMean(float initialMean) {
       this.initialMean = initialMean;
       return this;
@@ -454,6 +577,7 @@ public final class FederationConfig {
                 + " ms");
       }
       Checks.finiteInRange("server_learning_rate", serverLearningRate, 1e-6, 1e6);
+      serverOptimizer = checkServerOptimizer();
       Checks.finiteInRange("initial_mean", initialMean, -1e6, 1e6);
       // Zero would start parameters at exactly zero, and the update's zero pattern would then
       // reveal which items a client rated (see GlobalModel.initial).
@@ -468,6 +592,55 @@ public final class FederationConfig {
             "max_chunk_bytes must be a multiple of 4. Provided value: " + maxChunkBytes);
       }
       return new FederationConfig(this);
+    }
+
+    /** Validates through {@link ServerOptimizers#create}, renaming its parameters to keys. */
+    private String checkServerOptimizer() {
+      if (serverOptimizer == null
+          || !ServerOptimizers.NAMES.contains(serverOptimizer.trim().toLowerCase(Locale.ROOT))) {
+        throw new IllegalArgumentException("server_optimizer must be one of "
+            + ServerOptimizers.NAMES + ". Provided value: "
+            + (serverOptimizer == null ? "null" : "\"" + serverOptimizer + "\""));
+      }
+      String name = serverOptimizer.trim().toLowerCase(Locale.ROOT);
+      Map<String, Double> params =
+          optimizerParams(serverLearningRate, serverBeta, serverBeta1, serverBeta2, serverTau);
+      List<String> accepted = PARAMETERS.get(name);
+      for (String param : params.keySet()) {
+        if (!accepted.contains(param)) {
+          List<String> keys = new ArrayList<>();
+          for (String a : accepted) {
+            keys.add(key(a));
+          }
+          throw new IllegalArgumentException(key(param) + " does not apply to server_optimizer "
+              + name + ", which takes " + keys + ". Provided value: " + params.get(param));
+        }
+      }
+      try {
+        ServerOptimizers.create(name, params);
+      } catch (IllegalArgumentException e) {
+        String message = String.valueOf(e.getMessage());
+        for (String param : params.keySet()) {
+          if (message.startsWith(param + " ")) {
+            throw new IllegalArgumentException(key(param) + message.substring(param.length()), e);
+          }
+        }
+        throw e;
+      }
+      return name;
+    }
+
+    /** Parameters each optimizer takes, as documented by {@link ServerOptimizers}. */
+    private static final Map<String, List<String>> PARAMETERS = Map.of(
+        "fedavg", List.of("eta"),
+        "fedavgm", List.of("eta", "beta"),
+        "fedadagrad", List.of("eta", "beta1", "tau"),
+        "fedadam", List.of("eta", "beta1", "beta2", "tau"),
+        "fedyogi", List.of("eta", "beta1", "beta2", "tau"));
+
+    /** The properties key of a {@link ServerOptimizers} parameter. */
+    private static String key(String param) {
+      return param.equals("eta") ? "server_learning_rate" : "server_" + param;
     }
 
     private static void positive(String name, Duration d) {

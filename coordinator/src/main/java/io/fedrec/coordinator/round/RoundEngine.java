@@ -9,8 +9,9 @@ import io.fedrec.core.aggregate.AggregateResult;
 import io.fedrec.core.aggregate.AggregationFactory;
 import io.fedrec.core.aggregate.AggregationProcess;
 import io.fedrec.core.aggregate.ClientContribution;
-import io.fedrec.core.aggregate.FedAvg;
+import io.fedrec.core.aggregate.OptimizerState;
 import io.fedrec.core.aggregate.ServerOptimizer;
+import io.fedrec.core.aggregate.StatefulServerOptimizer;
 import io.fedrec.core.aggregate.WeightedMeanFactory;
 import io.fedrec.core.codec.TrainingConfigs;
 import io.fedrec.core.dp.AccountantKind;
@@ -87,6 +88,8 @@ public final class RoundEngine {
   private final Clock clock;
   private final AggregationProcess aggregation;
   private final ServerOptimizer optimizer;
+  /** {@link #optimizer} if it keeps state that must be checkpointed, else null. */
+  private final StatefulServerOptimizer statefulOptimizer;
   private final CoordinatorMetrics metrics;
   private final Random tokenRandom;
   private final List<RoundListener> listeners = new CopyOnWriteArrayList<>();
@@ -104,7 +107,9 @@ public final class RoundEngine {
     config = b.config;
     store = b.store != null ? b.store : StateStore.inMemory();
     clock = b.clock != null ? b.clock : Clock.systemUTC();
-    optimizer = b.optimizer != null ? b.optimizer : new FedAvg(config.serverLearningRate());
+    optimizer = b.optimizer != null ? b.optimizer : config.newServerOptimizer();
+    statefulOptimizer =
+        optimizer instanceof StatefulServerOptimizer s ? s : null;
     PrivacySettings p = config.privacy();
     if (p.mode() == PrivacySettings.Mode.CENTRAL) {
       if (b.aggregation != null) {
@@ -136,6 +141,7 @@ public final class RoundEngine {
             "the state store holds a model of " + m.shape() + " but the configuration says "
                 + config.shape() + "; use a new state directory for a different federation");
       }
+      restoreOptimizer(latest.get());
       setModel(m);
       epsilonSpentRdp = epsilonRdp(m.version());
     } else {
@@ -146,6 +152,40 @@ public final class RoundEngine {
     metrics.gauge("published_rounds", () -> model.version());
     synchronized (this) {
       openNextRound();
+    }
+  }
+
+  /**
+   * Puts the optimizer state checkpointed with the latest round back, so that the next step
+   * continues exactly where the previous coordinator stopped.
+   *
+   * @throws IllegalStateException if the stored state belongs to another optimizer, a stateful
+   *     optimizer finds no state to resume from, or the state does not fit the model
+   */
+  private void restoreOptimizer(StoredRound latest) {
+    long round = latest.record().round();
+    java.util.Optional<OptimizerState> state = latest.optimizerState();
+    if (state.isPresent() && !state.get().name().equals(optimizer.name())) {
+      throw new IllegalStateException("the state store's round " + round
+          + " holds the state of server optimizer '" + state.get().name()
+          + "' but the configuration says server_optimizer '" + optimizer.name()
+          + "'; resume with server_optimizer " + state.get().name()
+          + " or use a new state directory");
+    }
+    if (statefulOptimizer == null) {
+      return;
+    }
+    if (state.isEmpty()) {
+      throw new IllegalStateException("the state store's round " + round + " (server optimizer '"
+          + latest.record().optimizer() + "') holds no server optimizer state, so server_optimizer"
+          + " '" + optimizer.name() + "' cannot resume it; resume with the optimizer that"
+          + " produced it or use a new state directory");
+    }
+    try {
+      statefulOptimizer.restore(state.get());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException("the state store's round " + round
+          + " holds a server optimizer state that cannot be restored: " + e.getMessage(), e);
     }
   }
 
@@ -520,6 +560,9 @@ public final class RoundEngine {
     }
     GlobalModel next;
     AggregateResult result;
+    // The state before the step: put back if the round is not published after all, so that an
+    // abandoned round leaves the optimizer as it found it.
+    OptimizerState before = statefulOptimizer == null ? null : statefulOptimizer.state();
     try {
       result = r.aggregator.finish();
       next = optimizer.apply(model, result);
@@ -535,12 +578,17 @@ public final class RoundEngine {
       measurements.put("delta", privacy.delta());
       measurements.put("sampling_rate", privacy.samplingRate());
     }
-    RoundRecord record = new RoundRecord(r.round, r.participants.size(), r.submitted, dropouts,
-        r.totalWeight, r.bytesUp, r.bytesDown, r.openedAt, closedAt, aggregation.name(),
-        optimizer.name(), HexFormat.of().formatHex(next.sha256()), measurements);
+    RoundRecord record;
     try {
-      store.publish(next, record);
+      record = new RoundRecord(r.round, r.participants.size(), r.submitted, dropouts,
+          r.totalWeight, r.bytesUp, r.bytesDown, r.openedAt, closedAt, aggregation.name(),
+          optimizer.name(), HexFormat.of().formatHex(next.sha256()), measurements);
+      // exported right after the step that produced next, and stored with it in one checkpoint
+      store.publish(next, record, statefulOptimizer == null ? null : statefulOptimizer.state());
     } catch (RuntimeException e) {
+      if (statefulOptimizer != null) {
+        statefulOptimizer.restore(before);
+      }
       abandon(r, "state store failed: " + e.getMessage());
       return;
     }
@@ -726,7 +774,12 @@ public final class RoundEngine {
       return this;
     }
 
-    /** Default {@link FedAvg} with the configuration's server learning rate. */
+    /**
+     * Default: {@link FederationConfig#newServerOptimizer()}, the configured
+     * {@code server_optimizer} with the server learning rate as its step size. A stateful
+     * optimizer passed here must be fresh or hold the state of the store's latest round, which
+     * {@link #build()} restores into it.
+     */
     public Builder optimizer(ServerOptimizer optimizer) {
       this.optimizer = optimizer;
       return this;

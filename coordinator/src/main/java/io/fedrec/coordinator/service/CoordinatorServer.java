@@ -1,5 +1,6 @@
 package io.fedrec.coordinator.service;
 
+import io.fedrec.coordinator.round.EngineStatus;
 import io.fedrec.coordinator.round.RoundEngine;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
@@ -20,6 +21,10 @@ import java.util.concurrent.TimeUnit;
  * ({@code grpc.health.v1}, service name {@code io.fedrec.v1.Coordinator} and the server as a
  * whole) and a ticker thread that applies round timeouts every {@value #TICK_MILLIS} ms.
  *
+ * <p>Readiness ({@link #isReady()}, served as {@code /ready} by {@link
+ * io.fedrec.coordinator.metrics.PrometheusEndpoint}) holds between {@link #start()} and the
+ * beginning of {@link #stop()}, while the engine has a round open or has finished cleanly.
+ *
  * <p>The inbound message limit is set from the configuration's {@code max_chunk_bytes}, so an
  * oversized chunk is refused by gRPC before it is buffered.
  */
@@ -32,6 +37,8 @@ public final class CoordinatorServer {
   private final RoundEngine engine;
   private final HealthStatusManager health = new HealthStatusManager();
   private final ScheduledExecutorService ticker;
+  /** True from a successful start until stop begins; read by readiness probes on other threads. */
+  private volatile boolean serving;
 
   /** A server without client authentication (in-process tests, trusted networks). */
   public CoordinatorServer(ServerBuilder<?> builder, RoundEngine engine) {
@@ -64,6 +71,7 @@ public final class CoordinatorServer {
     health.setStatus("", ServingStatus.SERVING);
     health.setStatus(io.fedrec.proto.v1.CoordinatorGrpc.SERVICE_NAME, ServingStatus.SERVING);
     ticker.scheduleWithFixedDelay(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+    serving = true;
     return this;
   }
 
@@ -73,6 +81,19 @@ public final class CoordinatorServer {
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.ERROR, "round tick failed", e);
     }
+  }
+
+  /**
+   * Whether this coordinator should receive traffic: started, not shutting down, and the engine
+   * either has a round open or finished cleanly (all rounds published, or the privacy budget
+   * reached; both leave a finish reason). Cheap; callable from any thread.
+   */
+  public boolean isReady() {
+    if (!serving) {
+      return false;
+    }
+    EngineStatus status = engine.status();
+    return status.phase() != EngineStatus.Phase.FINISHED || engine.finishReason() != null;
   }
 
   /** The bound port (useful after binding port 0); -1 for transports without ports. */
@@ -89,6 +110,7 @@ public final class CoordinatorServer {
    * Idempotent.
    */
   public void stop() throws InterruptedException {
+    serving = false;
     health.enterTerminalState();
     ticker.shutdownNow();
     server.shutdown();

@@ -1,6 +1,7 @@
 package io.fedrec.coordinator.store;
 
 import io.fedrec.coordinator.round.RoundRecord;
+import io.fedrec.core.aggregate.OptimizerState;
 import io.fedrec.core.model.GlobalModel;
 import io.fedrec.core.model.ModelShape;
 import java.io.IOException;
@@ -37,9 +38,12 @@ import java.util.TreeMap;
  *   ledger-signing.key/.pub       the coordinator's Ed25519 ledger key ({@link LedgerSigner})
  * </pre>
  *
- * <p>A checkpoint is {@code "FEDRECK1"}, the record's JSON (int length + UTF-8), the model
- * (long version, int num_items, int rank, little-endian float32 parameters) and a SHA-256 over all
- * preceding bytes. It is written to a temporary file, forced to disk, atomically renamed, and the
+ * <p>A checkpoint is {@code "FEDRECK2"}, the record's JSON (int length + UTF-8), the model
+ * (long version, int num_items, int rank, little-endian float32 parameters), the server
+ * optimizer's state (int length, 0 for none, then {@link OptimizerState#encode()}) and a SHA-256
+ * over all preceding bytes, so the checksum covers the state too. Format 1 ({@code "FEDRECK1"},
+ * written before optimizer states were kept) is the same without the state block; such
+ * checkpoints still load, with no state. It is written to a temporary file, forced to disk, atomically renamed, and the
  * directory is forced; only then is the ledger line appended and forced. Recovery on open:
  * temporary files are deleted; the newest checkpoint whose checksum verifies is the latest round;
  * a torn last ledger line (no newline) is cut; ledger lines past the latest checkpoint are cut
@@ -52,7 +56,11 @@ import java.util.TreeMap;
  */
 final class DirectoryStateStore implements StateStore {
   static final int KEEP_CHECKPOINTS = 3;
-  private static final byte[] MAGIC = "FEDRECK1".getBytes(StandardCharsets.US_ASCII);
+  /** Magic of format 2, the one written: with an optimizer state block. */
+  private static final byte[] MAGIC = "FEDRECK2".getBytes(StandardCharsets.US_ASCII);
+
+  /** Magic of format 1: no optimizer state block. Read only. */
+  static final byte[] MAGIC_V1 = "FEDRECK1".getBytes(StandardCharsets.US_ASCII);
   private static final System.Logger LOG = System.getLogger(DirectoryStateStore.class.getName());
 
   private final Path dir;
@@ -178,18 +186,19 @@ final class DirectoryStateStore implements StateStore {
   }
 
   @Override
-  public synchronized void publish(GlobalModel model, RoundRecord record) {
+  public synchronized void publish(
+      GlobalModel model, RoundRecord record, OptimizerState optimizerState) {
     long expected = latest == null ? 1 : latest.record().round() + 1;
     checkNext(expected, model, record);
     try {
-      writeCheckpoint(model, record);
+      writeCheckpoint(model, record, optimizerState);
       appendLedger(record);
       prune(record.round());
     } catch (IOException e) {
       throw new UncheckedIOException(
           "cannot write round " + record.round() + " to " + dir + ": " + e.getMessage(), e);
     }
-    latest = new StoredRound(model, record);
+    latest = new StoredRound(model, record, Optional.ofNullable(optimizerState));
     history.add(record);
   }
 
@@ -202,16 +211,23 @@ final class DirectoryStateStore implements StateStore {
     return checkpoints.resolve(String.format("round-%08d.ckpt", round));
   }
 
-  private void writeCheckpoint(GlobalModel model, RoundRecord record) throws IOException {
+  private void writeCheckpoint(GlobalModel model, RoundRecord record, OptimizerState state)
+      throws IOException {
     byte[] json = RecordJson.encode(record).getBytes(StandardCharsets.UTF_8);
+    byte[] stateBytes = state == null ? new byte[0] : state.encode();
     int n = model.shape().numParameters();
-    ByteBuffer buf = ByteBuffer.allocate(MAGIC.length + 4 + json.length + 16 + 4 * n + 32)
-        .order(ByteOrder.LITTLE_ENDIAN);
+    long size = (long) MAGIC.length + 4 + json.length + 16 + 4L * n + 4 + stateBytes.length + 32;
+    if (size > Integer.MAX_VALUE - 8) {
+      throw new IOException("checkpoint of round " + record.round() + " would be " + size
+          + " bytes, too large for one file buffer");
+    }
+    ByteBuffer buf = ByteBuffer.allocate((int) size).order(ByteOrder.LITTLE_ENDIAN);
     buf.put(MAGIC).putInt(json.length).put(json);
     buf.putLong(model.version()).putInt(model.numItems()).putInt(model.rank());
     float[] params = model.parameters();
     buf.asFloatBuffer().put(params);
     buf.position(buf.position() + 4 * n);
+    buf.putInt(stateBytes.length).put(stateBytes);
     buf.put(sha256(buf.array(), buf.position()));
     buf.flip();
     Path target = checkpointName(checkpoints, record.round());
@@ -263,8 +279,11 @@ final class DirectoryStateStore implements StateStore {
 
   static StoredRound readCheckpoint(Path p) throws IOException {
     byte[] bytes = Files.readAllBytes(p);
-    if (bytes.length < MAGIC.length + 4 + 16 + 32
-        || !Arrays.equals(bytes, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
+    boolean v2 = bytes.length >= MAGIC.length
+        && Arrays.equals(bytes, 0, MAGIC.length, MAGIC, 0, MAGIC.length);
+    boolean v1 = bytes.length >= MAGIC_V1.length
+        && Arrays.equals(bytes, 0, MAGIC_V1.length, MAGIC_V1, 0, MAGIC_V1.length);
+    if (bytes.length < MAGIC.length + 4 + 16 + (v2 ? 4 : 0) + 32 || !(v1 || v2)) {
       throw new IllegalArgumentException("not a fedrec checkpoint (bad magic or too short)");
     }
     byte[] expected = sha256(bytes, bytes.length - 32);
@@ -274,7 +293,7 @@ final class DirectoryStateStore implements StateStore {
     ByteBuffer buf = ByteBuffer.wrap(bytes, 0, bytes.length - 32).order(ByteOrder.LITTLE_ENDIAN);
     buf.position(MAGIC.length);
     int jsonLength = buf.getInt();
-    if (jsonLength < 0 || jsonLength > buf.remaining() - 16) {
+    if (jsonLength < 0 || jsonLength > buf.remaining() - 16 - (v2 ? 4 : 0)) {
       throw new IllegalArgumentException("bad record length " + jsonLength);
     }
     RoundRecord record = RecordJson.decode(
@@ -282,17 +301,32 @@ final class DirectoryStateStore implements StateStore {
     buf.position(buf.position() + jsonLength);
     long version = buf.getLong();
     ModelShape shape = new ModelShape(buf.getInt(), buf.getInt());
-    if (buf.remaining() != 4L * shape.numParameters()) {
+    long paramBytes = 4L * shape.numParameters();
+    if (v1 ? buf.remaining() != paramBytes : buf.remaining() < paramBytes + 4) {
       throw new IllegalArgumentException("parameter block has the wrong length for " + shape);
     }
     float[] params = new float[shape.numParameters()];
     buf.asFloatBuffer().get(params);
+    buf.position(buf.position() + (int) paramBytes);
+    Optional<OptimizerState> state = Optional.empty();
+    if (v2) {
+      int stateLength = buf.getInt();
+      if (stateLength != buf.remaining()) {
+        throw new IllegalArgumentException("optimizer state block declares " + stateLength
+            + " bytes but " + buf.remaining() + " remain");
+      }
+      if (stateLength > 0) {
+        byte[] stateBytes = new byte[stateLength];
+        buf.get(stateBytes);
+        state = Optional.of(OptimizerState.decode(stateBytes));
+      }
+    }
     GlobalModel model = GlobalModel.of(version, shape, params);
     if (version != record.round()
         || !HexFormat.of().formatHex(model.sha256()).equals(record.modelSha256Hex())) {
       throw new IllegalArgumentException("model does not match its round record");
     }
-    return new StoredRound(model, record);
+    return new StoredRound(model, record, state);
   }
 
   private static byte[] sha256(byte[] bytes, int length) {

@@ -1,6 +1,7 @@
 package io.fedrec.coordinator.store;
 
 import io.fedrec.coordinator.round.RoundRecord;
+import io.fedrec.core.aggregate.OptimizerState;
 import io.fedrec.core.model.GlobalModel;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,10 +18,11 @@ final class InMemoryStateStore implements StateStore {
   }
 
   @Override
-  public synchronized void publish(GlobalModel model, RoundRecord record) {
+  public synchronized void publish(
+      GlobalModel model, RoundRecord record, OptimizerState optimizerState) {
     long expected = latest == null ? 1 : latest.record().round() + 1;
     DirectoryStateStore.checkNext(expected, model, record);
-    latest = new StoredRound(model, record);
+    latest = new StoredRound(model, record, Optional.ofNullable(optimizerState));
     history.add(record);
   }
 

@@ -1,6 +1,7 @@
 package io.fedrec.coordinator.store;
 
 import io.fedrec.coordinator.round.RoundRecord;
+import io.fedrec.core.aggregate.OptimizerState;
 import io.fedrec.core.model.GlobalModel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,7 +26,18 @@ public interface StateStore extends AutoCloseable {
    * @throws IllegalStateException if the round does not follow the last published one
    * @throws UncheckedIOException if the write fails
    */
-  void publish(GlobalModel model, RoundRecord record);
+  default void publish(GlobalModel model, RoundRecord record) {
+    publish(model, record, null);
+  }
+
+  /**
+   * As {@link #publish(GlobalModel, RoundRecord)}, keeping {@code optimizerState} (null for none)
+   * with the round, in the same atomic write: {@link #loadLatest()} returns it with the model.
+   *
+   * @throws IllegalStateException if the round does not follow the last published one
+   * @throws UncheckedIOException if the write fails
+   */
+  void publish(GlobalModel model, RoundRecord record, OptimizerState optimizerState);
 
   /** Records of all published rounds, in round order. */
   List<RoundRecord> history();

@@ -188,4 +188,112 @@ class DirectoryStateStoreTest {
     assertThrows(IllegalArgumentException.class, () -> RecordJson.decode("{\"round\":1}"));
     assertThrows(IllegalArgumentException.class, () -> RecordJson.decode(RecordJson.encode(r) + "x"));
   }
+
+  // ---------------------------------------------------------------------------------------------
+  // Optimizer state (checkpoint format 2)
+
+  private static io.fedrec.core.aggregate.OptimizerState state(long step) {
+    float[] m = new float[SHAPE.numParameters()];
+    float[] v = new float[SHAPE.numParameters()];
+    for (int i = 0; i < m.length; i++) {
+      m[i] = step - i * 0.25f;
+      v[i] = step + i * 0.5f;
+    }
+    return new io.fedrec.core.aggregate.OptimizerState("fedadam", step, Map.of("m", m, "v", v));
+  }
+
+  private static void publishRoundsWithState(StateStore s, int from, int to) {
+    for (int r = from; r <= to; r++) {
+      GlobalModel m = model(r);
+      s.publish(m, record(m), state(r));
+    }
+  }
+
+  @Test
+  void publishWithState_thenReopen_restoresState() {
+    try (StateStore s = StateStore.directory(dir)) {
+      publishRoundsWithState(s, 1, 3);
+      assertEquals(state(3), s.loadLatest().orElseThrow().optimizerState().orElseThrow());
+    }
+    try (StateStore s = StateStore.directory(dir)) {
+      StoredRound latest = s.loadLatest().orElseThrow();
+      assertEquals(model(3), latest.model());
+      assertEquals(state(3), latest.optimizerState().orElseThrow());
+    }
+  }
+
+  @Test
+  void publishWithoutState_thenReopen_noState() {
+    try (StateStore s = StateStore.directory(dir)) {
+      publishRounds(s, 1, 2);
+    }
+    try (StateStore s = StateStore.directory(dir)) {
+      assertTrue(s.loadLatest().orElseThrow().optimizerState().isEmpty());
+    }
+  }
+
+  @Test
+  void open_formatOneCheckpoint_loadsWithoutState() throws IOException {
+    GlobalModel m = model(1);
+    byte[] json = RecordJson.encode(record(m)).getBytes(StandardCharsets.UTF_8);
+    int n = SHAPE.numParameters();
+    java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(8 + 4 + json.length + 16 + 4 * n + 32)
+        .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    buf.put(DirectoryStateStore.MAGIC_V1).putInt(json.length).put(json);
+    buf.putLong(1).putInt(SHAPE.numItems()).putInt(SHAPE.rank());
+    for (float p : m.parameters()) {
+      buf.putFloat(p);
+    }
+    try {
+      java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+      md.update(buf.array(), 0, buf.position());
+      buf.put(md.digest());
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new AssertionError(e);
+    }
+    Files.createDirectories(dir.resolve("checkpoints"));
+    Files.write(dir.resolve("checkpoints/round-00000001.ckpt"), buf.array());
+    try (StateStore s = StateStore.directory(dir)) {
+      StoredRound latest = s.loadLatest().orElseThrow();
+      assertEquals(m, latest.model());
+      assertTrue(latest.optimizerState().isEmpty());
+      assertEquals(List.of(1L), rounds(s));
+      publishRoundsWithState(s, 2, 2);
+    }
+    try (StateStore s = StateStore.directory(dir)) {
+      assertEquals(state(2), s.loadLatest().orElseThrow().optimizerState().orElseThrow());
+    }
+  }
+
+  @Test
+  void open_flippedBitInOptimizerState_fallsBackToPreviousRound() throws IOException {
+    try (StateStore s = StateStore.directory(dir)) {
+      publishRoundsWithState(s, 1, 2);
+    }
+    Path latest = dir.resolve("checkpoints/round-00000002.ckpt");
+    byte[] bytes = Files.readAllBytes(latest);
+    // the state block ends the checkpoint, just before the 32-byte SHA-256
+    bytes[bytes.length - 32 - 10] ^= 1;
+    Files.write(latest, bytes);
+    try (StateStore s = StateStore.directory(dir)) {
+      StoredRound restored = s.loadLatest().orElseThrow();
+      assertEquals(model(1), restored.model());
+      assertEquals(state(1), restored.optimizerState().orElseThrow());
+      assertEquals(List.of(1L), rounds(s));
+    }
+  }
+
+  @Test
+  void open_tornCheckpointWithState_fallsBackToPreviousRound() throws IOException {
+    try (StateStore s = StateStore.directory(dir)) {
+      publishRoundsWithState(s, 1, 3);
+    }
+    Path latest = dir.resolve("checkpoints/round-00000003.ckpt");
+    byte[] bytes = Files.readAllBytes(latest);
+    Files.write(latest, java.util.Arrays.copyOf(bytes, bytes.length - 40));
+    try (StateStore s = StateStore.directory(dir)) {
+      assertEquals(state(2), s.loadLatest().orElseThrow().optimizerState().orElseThrow());
+      assertEquals(List.of(1L, 2L), rounds(s));
+    }
+  }
 }

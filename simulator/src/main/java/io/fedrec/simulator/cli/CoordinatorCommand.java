@@ -1,6 +1,7 @@
 package io.fedrec.simulator.cli;
 
 import com.codahale.metrics.jmx.JmxReporter;
+import io.fedrec.coordinator.metrics.PrometheusEndpoint;
 import io.fedrec.coordinator.round.EngineStatus;
 import io.fedrec.coordinator.round.FederationConfig;
 import io.fedrec.coordinator.round.RoundEngine;
@@ -107,6 +108,16 @@ final class CoordinatorCommand implements Callable<Integer> {
       description = "serve plaintext gRPC without TLS: only for development on a trusted network")
   boolean insecure;
 
+  @Option(names = "--metrics-port", paramLabel = "PORT",
+      description = "serve Prometheus metrics (GET /metrics) and readiness (GET /ready) over"
+          + " HTTP on this TCP port, 0 for any free one (default: off)")
+  Integer metricsPort;
+
+  @Option(names = "--metrics-bind", paramLabel = "ADDR", defaultValue = "127.0.0.1",
+      description = "address for --metrics-port (default: ${DEFAULT-VALUE}; the endpoint has no"
+          + " TLS or authentication, so widen it only on a trusted network)")
+  String metricsBind;
+
   /** Properties keys set by flags. */
   private static final Map<String, String> FLAGS = new LinkedHashMap<>();
 
@@ -127,6 +138,7 @@ final class CoordinatorCommand implements Callable<Integer> {
       throw CliException.usage("--bind must be a host name or address. Provided value: \""
           + bind + "\"");
     }
+    InetSocketAddress metricsAddress = metricsAddress();
     ServerCredentials credentials = serverCredentials();
     FederationConfig federation = federationConfig();
     StateStore store;
@@ -173,12 +185,35 @@ final class CoordinatorCommand implements Callable<Integer> {
       throw CliException.failure("cannot listen on " + bind + ":" + port + ": " + e.getMessage(),
           e);
     }
+    PrometheusEndpoint prometheus = null;
+    if (metricsAddress != null) {
+      prometheus = new PrometheusEndpoint(
+          engine.metrics().registry(), server::isReady, metricsAddress);
+      try {
+        prometheus.start();
+      } catch (IOException e) {
+        server.stop();
+        jmx.close();
+        store.close();
+        throw CliException.failure("--metrics-port: cannot listen on " + metricsBind + ":"
+            + metricsPort + ": " + e.getMessage(), e);
+      }
+      synchronized (o) {
+        String host = metricsBind.contains(":") ? "[" + metricsBind + "]" : metricsBind;
+        o.printf("metrics on http://%s:%d/metrics%n", host, prometheus.port());
+        o.flush();
+      }
+    }
+    PrometheusEndpoint metricsEndpoint = prometheus;
     Thread hook = new Thread(() -> {
       try {
-        server.stop();
+        server.stop(); // /ready answers 503 from here on, while calls drain
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       } finally {
+        if (metricsEndpoint != null) {
+          metricsEndpoint.stop();
+        }
         jmx.close();
         store.close();
       }
@@ -199,6 +234,9 @@ final class CoordinatorCommand implements Callable<Integer> {
     if (exitWhenFinished) {
       finished.await();
       server.stop();
+      if (metricsEndpoint != null) {
+        metricsEndpoint.stop();
+      }
       jmx.close();
       store.close();
       try {
@@ -214,6 +252,24 @@ final class CoordinatorCommand implements Callable<Integer> {
       server.blockUntilShutdown();
     }
     return 0;
+  }
+
+  /** The address for --metrics-port, or null when the endpoint is off. */
+  private InetSocketAddress metricsAddress() {
+    if (metricsPort == null) {
+      return null;
+    }
+    Flags.inRange("--metrics-port", metricsPort, 0, 65535);
+    if (metricsBind == null || metricsBind.isBlank()) {
+      throw CliException.usage("--metrics-bind must be a host name or address. Provided value: \""
+          + metricsBind + "\"");
+    }
+    InetSocketAddress address = new InetSocketAddress(metricsBind, metricsPort);
+    if (address.isUnresolved()) {
+      throw CliException.usage("--metrics-bind must resolve to an address. Provided value: \""
+          + metricsBind + "\"");
+    }
+    return address;
   }
 
   /** TLS (optionally mutual) from the flags, or plaintext with --insecure; nothing implicit. */

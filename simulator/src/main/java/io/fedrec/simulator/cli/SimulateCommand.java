@@ -1,5 +1,10 @@
 package io.fedrec.simulator.cli;
 
+import io.fedrec.core.aggregate.FedAdagrad;
+import io.fedrec.core.aggregate.FedAdam;
+import io.fedrec.core.aggregate.FedAvgM;
+import io.fedrec.core.aggregate.FedYogi;
+import io.fedrec.core.aggregate.ServerOptimizers;
 import io.fedrec.core.model.Feedback;
 import io.fedrec.core.model.TrainingConfig;
 import io.fedrec.simulator.data.Split;
@@ -60,9 +65,15 @@ final class SimulateCommand implements Callable<Integer> {
   int rank;
 
   @Option(names = "--server-lr", paramLabel = "X",
-      description = "server learning rate of FedAvg (default: 10; implicit: "
-          + SimulationConfig.DEFAULT_IMPLICIT_SERVER_LEARNING_RATE + ")")
+      description = "server learning rate, the step size of --server-optimizer (default for"
+          + " fedavg: 10, implicit: " + SimulationConfig.DEFAULT_IMPLICIT_SERVER_LEARNING_RATE
+          + "; for the others their own default, see docs/research.md)")
   Double serverLr;
+
+  @Option(names = "--server-optimizer", paramLabel = "NAME", defaultValue = "fedavg",
+      description = "fedavg, fedavgm, fedadagrad, fedadam or fedyogi (Reddi et al. 2021)"
+          + " (default: ${DEFAULT-VALUE})")
+  String serverOptimizer;
 
   @Option(names = "--local-steps", paramLabel = "N",
       description = "local gradient steps per round (default: 2; implicit: 1)")
@@ -158,6 +169,7 @@ final class SimulateCommand implements Callable<Integer> {
     FLAGS.put("usersPerClient", "--users-per-client");
     FLAGS.put("rank", "--rank");
     FLAGS.put("serverLearningRate", "--server-lr");
+    FLAGS.put("serverOptimizer", "--server-optimizer");
     FLAGS.put("evalEvery", "--eval-every");
     FLAGS.put("threads", "--threads");
     FLAGS.put("transport", "--transport");
@@ -198,11 +210,11 @@ final class SimulateCommand implements Callable<Integer> {
         split.train().numRatings(), split.test().numRatings());
     o.printf(Locale.ROOT,
         "  %d clients (%d user%s each), %d per round, %d rounds, %s feedback, rank %d,"
-            + " server lr %s, transport %s, %d threads%n",
+            + " server %s lr %s, transport %s, %d threads%n",
         simulation.numClients(), config.usersPerClient(), config.usersPerClient() == 1 ? "" : "s",
         simulation.cohortSize(),
         config.rounds(), config.training().feedback().key(), config.rank(),
-        number(config.serverLearningRate()),
+        config.serverOptimizer(), number(config.serverLearningRate()),
         config.transport().cliName(), config.threads());
     if (simulation.cohortSize() < config.clientsPerRound()) {
       o.printf(Locale.ROOT, "  note: --clients-per-round %d capped at the %d clients%n",
@@ -288,10 +300,8 @@ final class SimulateCommand implements Callable<Integer> {
           .usersPerClient(usersPerClient)
           .rank(rank)
           .training(training)
-          .serverLearningRate(serverLr != null ? serverLr
-              : mode == Feedback.IMPLICIT
-                  ? SimulationConfig.DEFAULT_IMPLICIT_SERVER_LEARNING_RATE
-                  : SimulationConfig.DEFAULT_SERVER_LEARNING_RATE)
+          .serverOptimizer(serverOptimizer)
+          .serverLearningRate(serverLr != null ? serverLr : defaultServerLr(mode))
           .seed(data.seed)
           .evalEvery(evalEvery)
           .transport(kind)
@@ -303,6 +313,27 @@ final class SimulateCommand implements Callable<Integer> {
       return b.build();
     } catch (IllegalArgumentException e) {
       throw Flags.rename(e, FLAGS, null);
+    }
+  }
+
+  /**
+   * FedAvg's tuned rate, or for the other optimizers the default of {@link ServerOptimizers}
+   * (FedAvg's 10 would make an adaptive step of about 10 per coordinate).
+   */
+  private double defaultServerLr(Feedback mode) {
+    switch (serverOptimizer == null ? "" : serverOptimizer.trim().toLowerCase(Locale.ROOT)) {
+      case "fedavgm":
+        return FedAvgM.DEFAULT_ETA;
+      case "fedadagrad":
+        return FedAdagrad.DEFAULT_ETA;
+      case "fedadam":
+        return FedAdam.DEFAULT_ETA;
+      case "fedyogi":
+        return FedYogi.DEFAULT_ETA;
+      default:
+        return mode == Feedback.IMPLICIT
+            ? SimulationConfig.DEFAULT_IMPLICIT_SERVER_LEARNING_RATE
+            : SimulationConfig.DEFAULT_SERVER_LEARNING_RATE;
     }
   }
 

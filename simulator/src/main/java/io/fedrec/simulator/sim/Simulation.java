@@ -168,6 +168,7 @@ public final class Simulation {
         .clientsPerRound(cohortSize)
         .minClients(Math.max(1, cohortSize / 2))
         .serverLearningRate(config.serverLearningRate())
+        .serverOptimizer(config.serverOptimizer())
         // implicit: the score fits preferences 0/1, most of them 0; the mean rating is no start
         .initialMean(implicit() ? 0f : (float) split.train().meanRating())
         .initScale(config.initScale())

@@ -2,10 +2,13 @@ package io.fedrec.simulator.sim;
 
 import io.fedrec.simulator.eval.MetricSpec;
 import io.fedrec.coordinator.round.FederationConfig;
+import io.fedrec.core.aggregate.ServerOptimizers;
 import io.fedrec.core.model.Checks;
 import io.fedrec.core.model.ModelShape;
 import io.fedrec.core.model.TrainingConfig;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -48,6 +51,7 @@ public final class SimulationConfig {
   private final int usersPerClient;
   private final TrainingConfig training;
   private final double serverLearningRate;
+  private final String serverOptimizer;
   private final double initScale;
   private final long seed;
   private final int evalEvery;
@@ -64,6 +68,7 @@ public final class SimulationConfig {
     this.usersPerClient = b.usersPerClient;
     this.training = training;
     this.serverLearningRate = b.serverLearningRate;
+    this.serverOptimizer = b.serverOptimizer.trim().toLowerCase(Locale.ROOT);
     this.initScale = b.initScale;
     this.seed = b.seed;
     this.evalEvery = b.evalEvery;
@@ -98,6 +103,7 @@ public final class SimulationConfig {
         .rank(training.rank())
         .training(training)
         .serverLearningRate(serverLearningRate)
+        .serverOptimizer(serverOptimizer)
         .initScale(initScale)
         .seed(seed)
         .evalEvery(evalEvery)
@@ -139,8 +145,14 @@ public final class SimulationConfig {
     return training;
   }
 
+  /** Step size of the server optimizer (its {@code eta}). */
   public double serverLearningRate() {
     return serverLearningRate;
+  }
+
+  /** One of {@link ServerOptimizers#NAMES}, lower case; default {@code fedavg}. */
+  public String serverOptimizer() {
+    return serverOptimizer;
   }
 
   public double initScale() {
@@ -170,7 +182,8 @@ public final class SimulationConfig {
   public String toString() {
     return "SimulationConfig{dataset=" + dataset + ", split=" + split + ", rounds=" + rounds
         + ", clientsPerRound=" + clientsPerRound + ", usersPerClient=" + usersPerClient
-        + ", training=" + training + ", serverLearningRate=" + serverLearningRate
+        + ", training=" + training + ", serverOptimizer=" + serverOptimizer
+        + ", serverLearningRate=" + serverLearningRate
         + ", initScale=" + initScale + ", seed=" + seed + ", evalEvery=" + evalEvery
         + ", transport=" + transport.cliName() + ", threads=" + threads + "}";
   }
@@ -185,6 +198,7 @@ public final class SimulationConfig {
     private int rank;
     private TrainingConfig training;
     private double serverLearningRate = DEFAULT_SERVER_LEARNING_RATE;
+    private String serverOptimizer = "fedavg";
     private double initScale = DEFAULT_INIT_SCALE;
     private long seed;
     private int evalEvery = DEFAULT_EVAL_EVERY;
@@ -255,6 +269,15 @@ public final class SimulationConfig {
       return this;
     }
 
+    /**
+     * The server optimizer by name (see {@link ServerOptimizers}), with {@link
+     * #serverLearningRate} as its step size and its other parameters at their defaults.
+     */
+    public Builder serverOptimizer(String serverOptimizer) {
+      this.serverOptimizer = serverOptimizer;
+      return this;
+    }
+
     public Builder initScale(double initScale) {
       this.initScale = initScale;
       return this;
@@ -295,6 +318,14 @@ public final class SimulationConfig {
           "clientsPerRound", clientsPerRound, 1, FederationConfig.MAX_CLIENTS_PER_ROUND);
       Checks.inRange("usersPerClient", usersPerClient, 1, 100_000_000);
       Checks.finiteInRange("serverLearningRate", serverLearningRate, 1e-6, 1e6);
+      try {
+        ServerOptimizers.create(serverOptimizer, Map.of("eta", serverLearningRate));
+      } catch (IllegalArgumentException e) {
+        String message = String.valueOf(e.getMessage());
+        throw new IllegalArgumentException(message.startsWith("server optimizer name ")
+            ? "serverOptimizer " + message.substring("server optimizer name ".length())
+            : message, e);
+      }
       Checks.finiteInRange("initScale", initScale, 0, 10);
       Checks.inRange("evalEvery", evalEvery, 1, Integer.MAX_VALUE);
       Checks.inRange("threads", threads, 1, MAX_THREADS);
