@@ -28,11 +28,12 @@ final class JvmProcess implements AutoCloseable {
   private final Process process;
   private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
   private final StringBuffer transcript = new StringBuffer();
+  private final Thread reader;
 
   private JvmProcess(String name, Process process) {
     this.name = name;
     this.process = process;
-    Thread reader = new Thread(this::pump, "output-of-" + name);
+    reader = new Thread(this::pump, "output-of-" + name);
     reader.setDaemon(true);
     reader.start();
   }
@@ -105,7 +106,19 @@ final class JvmProcess implements AutoCloseable {
   /** SIGKILL, and waits until the process is gone. */
   void kill() throws InterruptedException {
     process.destroyForcibly();
-    process.waitFor(30, TimeUnit.SECONDS);
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      fail(name + ": still alive 30 s after SIGKILL");
+    }
+  }
+
+  /** Every line the process printed, once it has exited and its output pipe is drained. */
+  List<String> drainOutput(Duration timeout) throws InterruptedException {
+    awaitExit(timeout);
+    reader.join(timeout.toMillis());
+    if (reader.isAlive()) {
+      fail(name + ": output not closed " + timeout + " after exit");
+    }
+    return transcript().lines().toList();
   }
 
   String transcript() {

@@ -3,7 +3,6 @@ package io.fedrec.simulator.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.fedrec.coordinator.round.RoundRecord;
 import io.fedrec.coordinator.store.LedgerAudit;
@@ -11,22 +10,16 @@ import io.fedrec.coordinator.store.LedgerSigner;
 import io.fedrec.coordinator.store.StateStore;
 import io.fedrec.coordinator.store.StoredRound;
 import io.fedrec.simulator.data.Split;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -111,19 +104,19 @@ class KillLoopTest {
         String lifeName = "coordinator-" + life;
         List<String> output;
         long resumedAfter;
-        try (Coordinator c = Coordinator.start(lifeName, tmp, coordinatorArgs)) {
-          Matcher m = c.awaitLine(startLine, TIMEOUT);
+        try (JvmProcess c = JvmProcess.start(lifeName, tmp, coordinatorArgs)) {
+          Matcher m = c.awaitLine(startLine.pattern(), TIMEOUT);
           resumedAfter = m.group(1) == null ? 0 : Long.parseLong(m.group(1));
           assertEquals(recovered, resumedAfter, where + lifeName
               + " must resume after the round recovered from the crash image");
           if (last) {
-            c.awaitLine(Pattern.compile("^federation finished after round " + rounds + "$"),
+            c.awaitLine("^federation finished after round " + rounds + "$",
                 TIMEOUT);
             assertEquals(0, c.awaitExit(TIMEOUT), where + c.transcript());
           } else {
             long seen = resumedAfter;
             for (int j = 0; j < k; j++) {
-              seen = Long.parseLong(c.awaitLine(PUBLISHED, TIMEOUT).group(1));
+              seen = Long.parseLong(c.awaitLine(PUBLISHED.pattern(), TIMEOUT).group(1));
             }
             if (midRound) {
               long target = seen + 1;
@@ -259,125 +252,5 @@ class KillLoopTest {
 
   private static PublicKey publicKey(Path dir) throws IOException {
     return LedgerSigner.readPublicKey(dir.resolve(LedgerSigner.PUBLIC_FILE));
-  }
-
-  /**
-   * A coordinator JVM whose complete output can be collected after a SIGKILL ({@link JvmProcess}
-   * offers no way to wait for the end of its output).
-   */
-  private static final class Coordinator implements AutoCloseable {
-    private final String name;
-    private final Process process;
-    private final Thread reader;
-    private final BlockingQueue<String> pending = new LinkedBlockingQueue<>();
-    private final List<String> all = new ArrayList<>();
-    private boolean ended;
-
-    private Coordinator(String name, Process process) {
-      this.name = name;
-      this.process = process;
-      this.reader = new Thread(this::pump, "output-of-" + name);
-      reader.setDaemon(true);
-      reader.start();
-    }
-
-    static Coordinator start(String name, Path workDir, String... args) throws IOException {
-      List<String> command = new ArrayList<>();
-      command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-      command.add("-Xmx256m");
-      command.add("-XX:TieredStopAtLevel=1");
-      command.add("-cp");
-      command.add(System.getProperty("java.class.path"));
-      command.add("io.fedrec.simulator.cli.Main");
-      command.addAll(List.of(args));
-      ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile())
-          .redirectErrorStream(true);
-      pb.environment().put("FEDREC_DEBUG", "1");
-      return new Coordinator(name, pb.start());
-    }
-
-    private void pump() {
-      try (BufferedReader r = new BufferedReader(
-          new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = r.readLine()) != null) {
-          pending.add(line);
-          synchronized (all) {
-            all.add(line);
-          }
-        }
-      } catch (IOException e) {
-        synchronized (all) {
-          all.add("[reading output failed: " + e + "]");
-        }
-      }
-    }
-
-    Matcher awaitLine(Pattern p, Duration timeout) throws InterruptedException {
-      long deadline = System.nanoTime() + timeout.toNanos();
-      while (true) {
-        long left = deadline - System.nanoTime();
-        String line = left <= 0 ? null
-            : pending.poll(Math.min(left, TimeUnit.MILLISECONDS.toNanos(200)),
-                TimeUnit.NANOSECONDS);
-        if (line == null) {
-          if (left <= 0) {
-            fail(name + ": no line matching /" + p + "/ within " + timeout + "; output:\n"
-                + transcript());
-          }
-          if (!reader.isAlive() && pending.isEmpty()) {
-            fail(name + ": exited before printing a line matching /" + p + "/; output:\n"
-                + transcript());
-          }
-          continue;
-        }
-        Matcher m = p.matcher(line);
-        if (m.find()) {
-          return m;
-        }
-      }
-    }
-
-    int awaitExit(Duration timeout) throws InterruptedException {
-      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        fail(name + ": still running after " + timeout + "; output:\n" + transcript());
-      }
-      return process.exitValue();
-    }
-
-    /** SIGKILL, and waits until the process is gone. */
-    void kill() throws InterruptedException {
-      process.destroyForcibly();
-      if (!process.waitFor(30, TimeUnit.SECONDS)) {
-        fail(name + ": still alive 30 s after SIGKILL");
-      }
-    }
-
-    /** Every line the process printed, once it has exited and its pipe is drained. */
-    List<String> drainOutput(Duration timeout) throws InterruptedException {
-      awaitExit(timeout);
-      reader.join(timeout.toMillis());
-      if (reader.isAlive()) {
-        fail(name + ": output not closed " + timeout + " after exit");
-      }
-      ended = true;
-      synchronized (all) {
-        return List.copyOf(all);
-      }
-    }
-
-    String transcript() {
-      synchronized (all) {
-        return String.join("\n", all);
-      }
-    }
-
-    @Override
-    public void close() throws InterruptedException {
-      if (!ended && process.isAlive()) {
-        process.destroyForcibly();
-        process.waitFor(30, TimeUnit.SECONDS);
-      }
-    }
   }
 }
