@@ -7,9 +7,12 @@ import io.fedrec.proto.v1.DownloadModelRequest;
 import io.fedrec.proto.v1.ModelInfo;
 import io.fedrec.proto.v1.ReportFailureRequest;
 import io.fedrec.proto.v1.ReportFailureResponse;
+import io.fedrec.proto.v1.SecAggRequest;
+import io.fedrec.proto.v1.SecAggResponse;
 import io.fedrec.proto.v1.SubmitUpdateResponse;
 import io.fedrec.proto.v1.UpdateHeader;
 import io.grpc.Channel;
+import io.grpc.Status;
 import java.time.Duration;
 
 /**
@@ -49,6 +52,28 @@ public interface CoordinatorTransport {
 
   /** Gives up a task, e.g. with reason {@code "no_data"} or {@code "training_error"}. */
   ReportFailureResponse reportFailure(ReportFailureRequest request, Duration timeout);
+
+  /**
+   * One step of secure aggregation (RPC {@code SecAggExchange}). The default fails with {@code
+   * UNIMPLEMENTED}, so that transports written before secure aggregation keep compiling; such a
+   * transport cannot take part in securely aggregated rounds.
+   */
+  default SecAggResponse secAggExchange(SecAggRequest request, Duration timeout) {
+    throw Status.UNIMPLEMENTED
+        .withDescription(getClass().getName() + " does not implement secure aggregation")
+        .asRuntimeException();
+  }
+
+  /**
+   * Uploads a masked input (residues modulo {@code 2^bits}) of a securely aggregated round, chunked
+   * like {@link #submitUpdate}. The default fails with {@code UNIMPLEMENTED}.
+   */
+  default SubmitUpdateResponse submitMaskedInput(
+      UpdateHeader header, int[] residues, int maxChunkBytes, Duration timeout) {
+    throw Status.UNIMPLEMENTED
+        .withDescription(getClass().getName() + " does not implement secure aggregation")
+        .asRuntimeException();
+  }
 
   /**
    * A transport over a gRPC {@link Channel}, with a deadline of {@code timeout} on every call.

@@ -3,23 +3,36 @@ package io.fedrec.client.internal;
 import io.fedrec.client.ClientEventListener;
 import io.fedrec.client.CoordinatorTransport;
 import io.fedrec.client.LocalDataSource;
+import io.fedrec.core.codec.SecAggProtos;
 import io.fedrec.core.codec.TrainingConfigs;
 import io.fedrec.core.model.GlobalModel;
 import io.fedrec.core.model.LocalTrainer;
 import io.fedrec.core.model.ModelShape;
 import io.fedrec.core.model.TrainingConfig;
 import io.fedrec.core.model.UserRatings;
+import io.fedrec.core.secagg.Encoding;
+import io.fedrec.core.secagg.SecAggClient;
+import io.fedrec.core.secagg.SecAggMessages.AdvertiseKeys;
+import io.fedrec.core.secagg.SecAggMessages.MaskedInput;
+import io.fedrec.core.secagg.SecAggMessages.ShareKeys;
+import io.fedrec.core.secagg.SecAggMessages.UnmaskResponse;
+import io.fedrec.core.secagg.SecAggParameters;
 import io.fedrec.proto.v1.CheckInRequest;
 import io.fedrec.proto.v1.CheckInResponse;
 import io.fedrec.proto.v1.ClientCapabilities;
 import io.fedrec.proto.v1.DownloadModelRequest;
 import io.fedrec.proto.v1.ModelInfo;
 import io.fedrec.proto.v1.ReportFailureRequest;
+import io.fedrec.proto.v1.SecAggConfig;
+import io.fedrec.proto.v1.SecAggPoll;
+import io.fedrec.proto.v1.SecAggRequest;
+import io.fedrec.proto.v1.SecAggResponse;
 import io.fedrec.proto.v1.SubmitUpdateResponse;
 import io.fedrec.proto.v1.Task;
 import io.fedrec.proto.v1.UpdateHeader;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -31,6 +44,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
+import java.util.random.RandomGenerator;
 
 /**
  * The client's side of the protocol, one step at a time. A {@link #step()}:
@@ -90,6 +104,8 @@ public final class ClientSession {
   private volatile GlobalModel model;
   private volatile TrainingConfig trainingConfig;
   private PendingSubmission pending;
+  private SecAggTask secagg;
+  private RandomGenerator roundingRandom;
   private StatusRuntimeException lastTransportError;
 
   /** A sequential session. */
@@ -163,10 +179,28 @@ public final class ClientSession {
     return pending != null;
   }
 
+  /** True while this session takes part in a round's secure aggregation. */
+  public boolean inSecureAggregation() {
+    return secagg != null;
+  }
+
+  /**
+   * Randomness of the stochastic rounding that encodes updates for secure aggregation; default a
+   * {@link SecureRandom}. Seed one only in simulations, for reproducible runs. (The SecAgg+ keys
+   * and mask seeds always come from {@link SecureRandom}; since masks cancel exactly, they do not
+   * affect the aggregate.)
+   */
+  public void roundingRandom(RandomGenerator random) {
+    this.roundingRandom = Objects.requireNonNull(random, "random");
+  }
+
   /** Runs one protocol step; see the class documentation. Never throws for protocol errors. */
   public StepResult step() {
     if (pending != null) {
       return submitPending();
+    }
+    if (secagg != null) {
+      return continueSecAgg();
     }
     safely(() -> listener.onCheckIn(clientId));
     CheckInResponse response;
@@ -300,6 +334,19 @@ public final class ClientSession {
       return fail(task, "training_error", "local training failed: " + e.getClass().getName(), e);
     }
 
+    long budget = task.getTimeBudgetMillis();
+    long deadline = budget > 0 ? startNanos + Duration.ofMillis(budget).toNanos() : Long.MAX_VALUE;
+    if (task.hasSecagg()) {
+      SecAggConfig sc = task.getSecagg();
+      if (users.size() > sc.getMaxWeight()) {
+        String detail = "secure aggregation allows at most secagg.max_weight = "
+            + sc.getMaxWeight() + " users per submission; this client has " + users.size();
+        return fail(task, "secagg_refused", detail, new IllegalStateException(detail));
+      }
+      secagg = new SecAggTask(task, update, users.size(), lossSum, ratings,
+          chunkBytes(task.getMaxChunkBytes()), deadline);
+      return continueSecAgg();
+    }
     UpdateHeader header = UpdateHeader.newBuilder()
         .setClientId(clientId)
         .setRound(round)
@@ -307,8 +354,6 @@ public final class ClientSession {
         .setWeight(users.size())
         .setNumParameters(update.length)
         .build();
-    long budget = task.getTimeBudgetMillis();
-    long deadline = budget > 0 ? startNanos + Duration.ofMillis(budget).toNanos() : Long.MAX_VALUE;
     pending = new PendingSubmission(header, update, chunkBytes(task.getMaxChunkBytes()),
         users.size(), lossSum, ratings, deadline, false);
     return submitPending();
@@ -411,6 +456,155 @@ public final class ClientSession {
     return participated(p);
   }
 
+  /**
+   * Drives this client's part of the round's secure aggregation (docs/secagg.md) as far as it can
+   * without waiting: each answer of the coordinator says what to send next; a wait ends the step
+   * with a Retry after the coordinator's delay, and the next step resumes here.
+   */
+  private StepResult continueSecAgg() {
+    SecAggTask t = secagg;
+    long round = t.task.getRound();
+    if (nanoTime.getAsLong() - t.deadlineNanos > 0) {
+      secagg = null;
+      return failed(round, Status.DEADLINE_EXCEEDED.withDescription("task time budget of round "
+          + round + " passed before secure aggregation finished").asRuntimeException());
+    }
+    while (true) {
+      if (t.maskedInput != null) {
+        UpdateHeader header = UpdateHeader.newBuilder()
+            .setClientId(clientId)
+            .setRound(round)
+            .setTaskToken(t.task.getTaskToken())
+            .setWeight(0)
+            .setNumParameters(t.maskedInput.length)
+            .build();
+        try {
+          transport.submitMaskedInput(header, t.maskedInput, t.maxChunkBytes, rpcTimeout);
+        } catch (StatusRuntimeException e) {
+          StepResult.Retry retry = transportRetry(e);
+          if (retry != null) {
+            return retry;
+          }
+          if (!isDuplicate(e)) {
+            secagg = null;
+            return failed(round, e);
+          }
+        }
+        t.maskedInput = null;
+        t.outgoing = null;
+      }
+      SecAggRequest.Builder request = SecAggRequest.newBuilder()
+          .setClientId(clientId)
+          .setRound(round)
+          .setTaskToken(t.task.getTaskToken());
+      if (t.outgoing == null) {
+        request.setPoll(SecAggPoll.getDefaultInstance());
+      } else {
+        t.outgoing.accept(request);
+      }
+      SecAggResponse response;
+      try {
+        response = transport.secAggExchange(request.build(), rpcTimeout);
+      } catch (StatusRuntimeException e) {
+        StepResult.Retry retry = transportRetry(e);
+        if (retry != null) {
+          return retry;
+        }
+        secagg = null;
+        return failed(round, e);
+      }
+      t.outgoing = null;
+      try {
+        switch (response.getNextCase()) {
+          case WAIT -> {
+            return new StepResult.Retry(
+                Duration.ofMillis(Math.max(0, response.getWait().getDelayMillis())),
+                "secagg_" + response.getWait().getReason());
+          }
+          case SETUP -> {
+            SecAggParameters parameters =
+                SecAggProtos.fromProto(round, response.getSetup());
+            t.encoding = checkedEncoding(t.task.getSecagg(), parameters);
+            t.parameters = parameters;
+            t.client = SecAggClient.create(parameters, response.getSetup().getClientIndex());
+            AdvertiseKeys keys = t.client.advertiseKeys();
+            t.outgoing = b -> b.setAdvertiseKeys(SecAggProtos.toProto(keys));
+          }
+          case KEY_DIRECTORY -> {
+            ShareKeys shares = client(t).shareKeys(
+                SecAggProtos.fromProto(t.client.index(), response.getKeyDirectory()));
+            t.outgoing = b -> b.setShareKeys(SecAggProtos.toProto(shares));
+          }
+          case SHARE_DELIVERY -> {
+            int numParameters = t.update.length;
+            int[] input = new int[t.parameters.vectorLength()];
+            int[] encoded = t.encoding.encode(t.update, rounding());
+            System.arraycopy(encoded, 0, input, 0, numParameters);
+            input[numParameters] = (int) t.weight & ((int) ((1L << t.parameters.bits()) - 1));
+            MaskedInput masked = client(t).maskedInput(
+                SecAggProtos.fromProto(t.client.index(), response.getShareDelivery()), input);
+            t.maskedInput = masked.maskedVector();
+          }
+          case UNMASK_REQUEST -> {
+            UnmaskResponse answer = client(t).unmask(
+                SecAggProtos.fromProto(t.client.index(), response.getUnmaskRequest()));
+            t.outgoing = b -> b.setUnmask(SecAggProtos.toProto(answer));
+          }
+          case DONE -> {
+            secagg = null;
+            if (!response.getDone().getAggregated()) {
+              return failed(round, new IllegalStateException("round " + round
+                  + ": the coordinator abandoned secure aggregation after this client's part"));
+            }
+            safely(() -> listener.onUpdateSubmitted(round, t.weight));
+            return new StepResult.Participated(round, t.weight, t.lossSum, t.ratings);
+          }
+          default -> throw new IllegalArgumentException(
+              "SecAggResponse carries no message");
+        }
+      } catch (IllegalArgumentException | IllegalStateException e) {
+        secagg = null;
+        return fail(t.task, "secagg_error", "secure aggregation failed: " + e.getMessage(), e);
+      }
+    }
+  }
+
+  private static SecAggClient client(SecAggTask t) {
+    if (t.client == null) {
+      throw new IllegalStateException("the coordinator skipped the SecAgg setup");
+    }
+    return t.client;
+  }
+
+  /**
+   * The encoding of the task's announced range and scale at the coordinator's bits, refusing bits
+   * too small for the cohort: a sum that can wrap around would decode to garbage.
+   */
+  private static Encoding checkedEncoding(SecAggConfig config, SecAggParameters parameters) {
+    if (parameters.vectorLength() < 2) {
+      throw new IllegalArgumentException("secagg vector_length must be num_parameters + 1."
+          + " Provided value: " + parameters.vectorLength());
+    }
+    long m = Math.max((long) Math.ceil(config.getClipRange() * config.getScale()),
+        config.getMaxWeight());
+    int n = parameters.cohortSize();
+    if ((double) n * m >= Math.pow(2, parameters.bits() - 1)) {
+      throw new IllegalArgumentException("secagg bits " + parameters.bits() + " are too few for "
+          + n + " clients with clip_range " + config.getClipRange() + ", scale "
+          + config.getScale() + " and max_weight " + config.getMaxWeight()
+          + ": the sum could wrap around");
+    }
+    return Encoding.builder().cohortSize(n).clipRange(config.getClipRange())
+        .scale(config.getScale()).bits(parameters.bits()).build();
+  }
+
+  private RandomGenerator rounding() {
+    if (roundingRandom == null) {
+      roundingRandom = new SecureRandom();
+    }
+    return roundingRandom;
+  }
+
   private StepResult participated(PendingSubmission p) {
     long round = p.header.getRound();
     safely(() -> listener.onUpdateSubmitted(round, p.users));
@@ -496,6 +690,35 @@ public final class ClientSession {
       event.run();
     } catch (RuntimeException ignored) {
       // documented: listener exceptions are ignored
+    }
+  }
+
+  /** This client's state in one round's secure aggregation. */
+  private static final class SecAggTask {
+    final Task task;
+    final float[] update;
+    final int weight;
+    final double lossSum;
+    final long ratings;
+    final int maxChunkBytes;
+    final long deadlineNanos;
+    SecAggParameters parameters;
+    Encoding encoding;
+    SecAggClient client;
+    /** The message to send with the next exchange; null: poll. */
+    java.util.function.Consumer<SecAggRequest.Builder> outgoing;
+    /** A masked input waiting to be uploaded (kept across transport failures). */
+    int[] maskedInput;
+
+    SecAggTask(Task task, float[] update, int weight, double lossSum, long ratings,
+        int maxChunkBytes, long deadlineNanos) {
+      this.task = task;
+      this.update = update;
+      this.weight = weight;
+      this.lossSum = lossSum;
+      this.ratings = ratings;
+      this.maxChunkBytes = maxChunkBytes;
+      this.deadlineNanos = deadlineNanos;
     }
   }
 

@@ -2,6 +2,7 @@ package io.fedrec.client.internal;
 
 import io.fedrec.client.CoordinatorTransport;
 import io.fedrec.core.codec.FloatCodec;
+import io.fedrec.core.codec.SecAggProtos;
 import io.fedrec.core.model.GlobalModel;
 import io.fedrec.proto.v1.CheckInRequest;
 import io.fedrec.proto.v1.CheckInResponse;
@@ -11,6 +12,8 @@ import io.fedrec.proto.v1.ModelChunk;
 import io.fedrec.proto.v1.ModelInfo;
 import io.fedrec.proto.v1.ReportFailureRequest;
 import io.fedrec.proto.v1.ReportFailureResponse;
+import io.fedrec.proto.v1.SecAggRequest;
+import io.fedrec.proto.v1.SecAggResponse;
 import io.fedrec.proto.v1.SubmitUpdateResponse;
 import io.fedrec.proto.v1.UpdateChunk;
 import io.fedrec.proto.v1.UpdateHeader;
@@ -112,7 +115,31 @@ public final class GrpcTransport implements CoordinatorTransport {
       throw new IllegalArgumentException(
           "maxChunkBytes must be a positive multiple of 4. Provided value: " + maxChunkBytes);
     }
-    Uploader uploader = new Uploader(header, update, maxChunkBytes / 4);
+    return upload(header, update.length, maxChunkBytes, timeout, (offset, n) ->
+        UpdateChunk.newBuilder().setOffset(offset).setValues(FloatCodec.encode(update, offset, n))
+            .build());
+  }
+
+  @Override
+  public SubmitUpdateResponse submitMaskedInput(
+      UpdateHeader header, int[] residues, int maxChunkBytes, Duration timeout) {
+    return upload(header, residues.length, maxChunkBytes, timeout, (offset, n) ->
+        UpdateChunk.newBuilder().setOffset(offset)
+            .setResidues(SecAggProtos.encodeResidues(residues, offset, n)).build());
+  }
+
+  @Override
+  public SecAggResponse secAggExchange(SecAggRequest request, Duration timeout) {
+    return blocking(timeout).secAggExchange(request);
+  }
+
+  private SubmitUpdateResponse upload(UpdateHeader header, int length, int maxChunkBytes,
+      Duration timeout, ChunkSource chunks) {
+    if (maxChunkBytes < 4 || maxChunkBytes % 4 != 0) {
+      throw new IllegalArgumentException(
+          "maxChunkBytes must be a positive multiple of 4. Provided value: " + maxChunkBytes);
+    }
+    Uploader uploader = new Uploader(header, length, maxChunkBytes / 4, chunks);
     CoordinatorGrpc.newStub(channel)
         .withDeadlineAfter(timeoutNanos(timeout), TimeUnit.NANOSECONDS)
         .submitUpdate(uploader);
@@ -170,22 +197,30 @@ public final class GrpcTransport implements CoordinatorTransport {
    * Sends the header, then the slices, only while the stream is ready (so a large update is not
    * buffered whole inside gRPC), and completes {@link #response} with the server's answer.
    */
+  /** The payload chunk covering {@code [offset, offset + n)}. */
+  @FunctionalInterface
+  private interface ChunkSource {
+    UpdateChunk chunk(int offset, int n);
+  }
+
   private static final class Uploader
       implements ClientResponseObserver<UpdateChunk, SubmitUpdateResponse> {
     final CompletableFuture<SubmitUpdateResponse> response = new CompletableFuture<>();
     private final UpdateHeader header;
-    private final float[] update;
-    private final int floatsPerChunk;
+    private final int length;
+    private final int valuesPerChunk;
+    private final ChunkSource chunks;
     private ClientCallStreamObserver<UpdateChunk> requests;
     private boolean headerSent;
     private int offset;
     private boolean done;
     private SubmitUpdateResponse received;
 
-    Uploader(UpdateHeader header, float[] update, int floatsPerChunk) {
+    Uploader(UpdateHeader header, int length, int valuesPerChunk, ChunkSource chunks) {
       this.header = header;
-      this.update = update;
-      this.floatsPerChunk = floatsPerChunk;
+      this.length = length;
+      this.valuesPerChunk = valuesPerChunk;
+      this.chunks = chunks;
     }
 
     @Override
@@ -199,12 +234,9 @@ public final class GrpcTransport implements CoordinatorTransport {
         if (!headerSent) {
           requests.onNext(UpdateChunk.newBuilder().setHeader(header).build());
           headerSent = true;
-        } else if (offset < update.length) {
-          int n = Math.min(floatsPerChunk, update.length - offset);
-          requests.onNext(UpdateChunk.newBuilder()
-              .setOffset(offset)
-              .setValues(FloatCodec.encode(update, offset, n))
-              .build());
+        } else if (offset < length) {
+          int n = Math.min(valuesPerChunk, length - offset);
+          requests.onNext(chunks.chunk(offset, n));
           offset += n;
         } else {
           done = true;

@@ -56,6 +56,7 @@ public final class FederationConfig {
   private final Duration retryDelay;
   private final int maxChunkBytes;
   private final PrivacySettings privacy;
+  private final SecAggSettings secagg;
 
   private FederationConfig(Builder b) {
     numItems = b.numItems;
@@ -77,6 +78,7 @@ public final class FederationConfig {
     retryDelay = b.retryDelay;
     maxChunkBytes = b.maxChunkBytes;
     privacy = b.privacy;
+    secagg = b.secagg;
   }
 
   public static Builder builder() {
@@ -104,7 +106,8 @@ public final class FederationConfig {
         .seed(seed)
         .retryDelay(retryDelay)
         .maxChunkBytes(maxChunkBytes)
-        .privacy(privacy);
+        .privacy(privacy)
+        .secagg(secagg);
   }
 
   public int numItems() {
@@ -216,6 +219,11 @@ public final class FederationConfig {
     return privacy;
   }
 
+  /** Secure aggregation; {@link SecAggSettings#OFF} by default. */
+  public SecAggSettings secagg() {
+    return secagg;
+  }
+
   /** Writes every setting under its properties key. */
   public Properties toProperties() {
     Properties p = new Properties();
@@ -247,6 +255,15 @@ public final class FederationConfig {
     p.setProperty("item_weight_decay", Float.toString(training.itemWeightDecay()));
     p.setProperty("feedback", training.feedback().key());
     p.setProperty("implicit_alpha", Float.toString(training.implicitAlpha()));
+    p.setProperty("secagg", Boolean.toString(secagg.enabled()));
+    if (secagg.enabled()) {
+      p.setProperty("secagg_clip_range", Double.toString(secagg.clipRange()));
+      p.setProperty("secagg_scale", Double.toString(secagg.scale()));
+      p.setProperty("secagg_max_weight", Long.toString(secagg.maxWeight()));
+      p.setProperty("secagg_neighbours", Integer.toString(secagg.neighbours()));
+      p.setProperty("secagg_threshold", Double.toString(secagg.threshold()));
+      p.setProperty("secagg_phase_timeout_ms", Long.toString(secagg.phaseTimeout().toMillis()));
+    }
     p.setProperty("privacy_mode", privacy.mode().key());
     if (privacy.mode() != PrivacySettings.Mode.NONE) {
       p.setProperty("privacy_clip_norm", Double.toString(privacy.clipNorm()));
@@ -273,6 +290,9 @@ public final class FederationConfig {
       "privacy_noise_multiplier", "privacy_epsilon", "privacy_delta", "privacy_population",
       "privacy_users_per_round");
 
+  private static final List<String> SECAGG_KEYS = List.of("secagg_clip_range", "secagg_scale",
+      "secagg_max_weight", "secagg_neighbours", "secagg_threshold", "secagg_phase_timeout_ms");
+
   private static final Set<String> KEYS = keys();
 
   private static Set<String> keys() {
@@ -280,6 +300,7 @@ public final class FederationConfig {
         .numItems(1).build().toProperties().stringPropertyNames());
     keys.addAll(PRIVACY_KEYS);
     keys.addAll(SERVER_OPTIMIZER_KEYS);
+    keys.addAll(SECAGG_KEYS);
     return keys;
   }
 
@@ -341,6 +362,29 @@ public final class FederationConfig {
     b.seed(longKey(p, "seed", defaults.seed));
     b.retryDelay(Duration.ofMillis(longKey(p, "retry_delay_ms", defaults.retryDelay.toMillis())));
     b.maxChunkBytes(intKey(p, "max_chunk_bytes", defaults.maxChunkBytes));
+    String secaggFlag = raw(p, "secagg");
+    if (secaggFlag != null && !secaggFlag.equals("true") && !secaggFlag.equals("false")) {
+      throw new IllegalArgumentException(
+          "secagg must be true or false. Provided value: " + secaggFlag);
+    }
+    if ("true".equals(secaggFlag)) {
+      SecAggSettings on = SecAggSettings.on();
+      b.secagg(new SecAggSettings(true,
+          doubleKey(p, "secagg_clip_range", on.clipRange()),
+          doubleKey(p, "secagg_scale", on.scale()),
+          longKey(p, "secagg_max_weight", on.maxWeight()),
+          intKey(p, "secagg_neighbours", on.neighbours()),
+          doubleKey(p, "secagg_threshold", on.threshold()),
+          Duration.ofMillis(longKey(p, "secagg_phase_timeout_ms",
+              on.phaseTimeout().toMillis()))));
+    } else {
+      for (String key : SECAGG_KEYS) {
+        if (raw(p, key) != null) {
+          throw new IllegalArgumentException(key + " is set but secagg is "
+              + (secaggFlag == null ? "not set (false)" : "false") + "; set secagg=true");
+        }
+      }
+    }
     String mode = raw(p, "privacy_mode");
     if (mode == null || mode.equals(PrivacySettings.Mode.NONE.key())) {
       for (String key : PRIVACY_KEYS) {
@@ -445,8 +489,14 @@ public final class FederationConfig {
     private Duration retryDelay = Duration.ofSeconds(1);
     private int maxChunkBytes = 1 << 20;
     private PrivacySettings privacy = PrivacySettings.NONE;
+    private SecAggSettings secagg = SecAggSettings.OFF;
 
     private Builder() {}
+
+    public Builder secagg(SecAggSettings secagg) {
+      this.secagg = Objects.requireNonNull(secagg, "secagg");
+      return this;
+    }
 
     public Builder privacy(PrivacySettings privacy) {
       this.privacy = Objects.requireNonNull(privacy, "privacy");
@@ -591,7 +641,33 @@ public final class FederationConfig {
         throw new IllegalArgumentException(
             "max_chunk_bytes must be a multiple of 4. Provided value: " + maxChunkBytes);
       }
+      if (secagg.enabled()) {
+        checkSecAgg();
+      }
       return new FederationConfig(this);
+    }
+
+    /** A secure round needs two clients, and the largest cohort's sum must fit 32 bits. */
+    private void checkSecAgg() {
+      int min = minClients == 0 ? clientsPerRound : minClients;
+      if (min < 2) {
+        throw new IllegalArgumentException("secure aggregation needs min_clients >= 2 (a sum of"
+            + " one client is that client's update). Provided value: " + min);
+      }
+      try {
+        secagg.bitsFor(clientsPerRound);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("clients_per_round * max(ceil(secagg_clip_range *"
+            + " secagg_scale), secagg_max_weight) must be < 2^31 so that the securely aggregated"
+            + " sum fits 32 bits. Provided values: clients_per_round=" + clientsPerRound
+            + ", secagg_clip_range=" + secagg.clipRange() + ", secagg_scale=" + secagg.scale()
+            + ", secagg_max_weight=" + secagg.maxWeight(), e);
+      }
+      if (secagg.phaseTimeout().compareTo(roundTimeout) > 0) {
+        throw new IllegalArgumentException("secagg_phase_timeout_ms must be <= round_timeout."
+            + " Provided values: " + secagg.phaseTimeout().toMillis() + " ms, "
+            + roundTimeout.toMillis() + " ms");
+      }
     }
 
     /** Validates through {@link ServerOptimizers#create}, renaming its parameters to keys. */

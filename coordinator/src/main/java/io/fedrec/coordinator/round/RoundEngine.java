@@ -13,6 +13,7 @@ import io.fedrec.core.aggregate.OptimizerState;
 import io.fedrec.core.aggregate.ServerOptimizer;
 import io.fedrec.core.aggregate.StatefulServerOptimizer;
 import io.fedrec.core.aggregate.WeightedMeanFactory;
+import io.fedrec.core.codec.SecAggProtos;
 import io.fedrec.core.codec.TrainingConfigs;
 import io.fedrec.core.dp.AccountantKind;
 import io.fedrec.core.dp.CentralGaussianAggregation;
@@ -22,6 +23,15 @@ import io.fedrec.core.dp.RandomSource;
 import io.fedrec.core.dp.RdpAccountant;
 import io.fedrec.core.model.Checks;
 import io.fedrec.core.model.GlobalModel;
+import io.fedrec.core.secagg.Encoding;
+import io.fedrec.core.secagg.SecAggMessages.KeyDirectory;
+import io.fedrec.core.secagg.SecAggMessages.MaskedInput;
+import io.fedrec.core.secagg.SecAggMessages.ShareDelivery;
+import io.fedrec.core.secagg.SecAggMessages.UnmaskRequest;
+import io.fedrec.core.secagg.SecAggParameters;
+import io.fedrec.core.secagg.SecAggPhase;
+import io.fedrec.core.secagg.SecAggResult;
+import io.fedrec.core.secagg.SecAggServer;
 import io.fedrec.proto.v1.CheckInRequest;
 import io.fedrec.proto.v1.CheckInResponse;
 import io.fedrec.proto.v1.DownloadModelRequest;
@@ -31,6 +41,10 @@ import io.fedrec.proto.v1.PrivacyConfig;
 import io.fedrec.proto.v1.ReportFailureRequest;
 import io.fedrec.proto.v1.ReportFailureResponse;
 import io.fedrec.proto.v1.RetryAfter;
+import io.fedrec.proto.v1.SecAggConfig;
+import io.fedrec.proto.v1.SecAggDone;
+import io.fedrec.proto.v1.SecAggRequest;
+import io.fedrec.proto.v1.SecAggResponse;
 import io.fedrec.proto.v1.SubmitUpdateResponse;
 import io.fedrec.proto.v1.Task;
 import io.fedrec.proto.v1.UpdateHeader;
@@ -80,6 +94,9 @@ public final class RoundEngine {
   private static final int TOKEN_BYTES = 16;
   private static final int MAX_DETAIL_CHARS = 1024;
 
+  /** Longest wait a SecAgg+ client is told before polling again. */
+  private static final long SECAGG_POLL_MILLIS = 200;
+
   /** Largest accepted submission weight (users summed in one update). */
   public static final long MAX_WEIGHT = 1L << 32;
 
@@ -102,6 +119,10 @@ public final class RoundEngine {
   private GlobalModel model;
   private ModelInfo modelInfo;
   private OpenRound open;
+  /** The round closed last (published or abandoned), to tell its late SecAgg clients the end. */
+  private OpenRound previous;
+  /** Counts state changes of secure aggregation (messages accepted, phases closed). */
+  private long secAggEvents;
 
   private RoundEngine(Builder b) {
     config = b.config;
@@ -297,6 +318,9 @@ public final class RoundEngine {
    */
   public Submission beginSubmission(UpdateHeader header) {
     String clientId = clientId(header.getClientId());
+    if (config.secagg().enabled()) {
+      return beginMaskedSubmission(clientId, header);
+    }
     if (header.getWeight() < 1 || header.getWeight() > MAX_WEIGHT) {
       throw reject(Status.INVALID_ARGUMENT,
           "weight must be in [1, " + MAX_WEIGHT + "]. Provided value: " + header.getWeight());
@@ -322,7 +346,36 @@ public final class RoundEngine {
         default -> throw new AssertionError(p.state);
       }
       p.state = State.SUBMITTING;
-      return new Submission(open, p, header.getWeight(), expected);
+      return new Submission(open, p, header.getWeight(), expected, 0);
+    }
+  }
+
+  /** The masked-input upload of a securely aggregated round (SecAgg+ round 2). */
+  private Submission beginMaskedSubmission(String clientId, UpdateHeader header) {
+    if (header.getWeight() != 0) {
+      throw reject(Status.INVALID_ARGUMENT, "weight must be 0 in a securely aggregated round (the"
+          + " weight travels masked inside the vector). Provided value: " + header.getWeight());
+    }
+    int expected = config.shape().numParameters() + 1;
+    if (header.getNumParameters() != expected) {
+      throw reject(Status.INVALID_ARGUMENT, "num_parameters must equal the masked vector length "
+          + expected + " (the model's parameters and the weight). Provided value: "
+          + header.getNumParameters());
+    }
+    synchronized (this) {
+      applyTimeouts();
+      Participant p = participant(clientId, header.getRound(), header.getTaskToken());
+      if (p.state == State.SUBMITTED) {
+        throw reject(Status.FAILED_PRECONDITION,
+            "duplicate submission: client " + clientId + " already submitted to round " + open.round);
+      }
+      if (p.state == State.SUBMITTING) {
+        throw reject(Status.FAILED_PRECONDITION,
+            "client " + clientId + " already has an upload in progress for round " + open.round);
+      }
+      SecAggState sa = expectPhase(p, SecAggPhase.MASKED_INPUT);
+      p.state = State.SUBMITTING;
+      return new Submission(open, p, 0, expected, sa.parameters.bits());
     }
   }
 
@@ -356,6 +409,190 @@ public final class RoundEngine {
     }
   }
 
+  /**
+   * One step of a client's secure aggregation (SecAgg+, docs/secagg.md): accepts the client's
+   * message for its current phase (or a poll) and answers with the server's next message for it,
+   * or a wait.
+   *
+   * @throws StatusRuntimeException FAILED_PRECONDITION when secure aggregation is off, for a
+   *     message of another phase than the client's (naming expected and received), and once the
+   *     client has dropped out (a phase it owed a message in has closed); INVALID_ARGUMENT for a
+   *     malformed message; NOT_FOUND for an unknown task
+   */
+  public SecAggResponse secAggExchange(SecAggRequest request) {
+    String clientId = clientId(request.getClientId());
+    synchronized (this) {
+      applyTimeouts();
+      SecAggResponse ended = endedRoundAnswer(clientId, request);
+      if (ended != null) {
+        return ended;
+      }
+      Participant p = participant(clientId, request.getRound(), request.getTaskToken());
+      if (!config.secagg().enabled()) {
+        throw reject(Status.FAILED_PRECONDITION, "secure aggregation is off in this federation;"
+            + " upload the update with SubmitUpdate");
+      }
+      if (p.state == State.FAILED) {
+        throw reject(Status.FAILED_PRECONDITION, "client " + clientId
+            + " reported failure for round " + open.round + "; it takes no further part");
+      }
+      OpenRound round = open;
+      SecAggState sa = round.secagg;
+      try {
+        switch (request.getMessageCase()) {
+          case POLL -> { }
+          case ADVERTISE_KEYS -> {
+            expectPhase(p, SecAggPhase.ADVERTISE_KEYS).server.receive(
+                SecAggProtos.fromProto(p.index, request.getAdvertiseKeys()));
+            p.next = SecAggPhase.SHARE_KEYS;
+            sa.bytesUp += request.getSerializedSize();
+          }
+          case SHARE_KEYS -> {
+            expectPhase(p, SecAggPhase.SHARE_KEYS).server.receive(
+                SecAggProtos.fromProto(p.index, request.getShareKeys()));
+            p.next = SecAggPhase.MASKED_INPUT;
+            sa.bytesUp += request.getSerializedSize();
+          }
+          case UNMASK -> {
+            expectPhase(p, SecAggPhase.UNMASK).server.receive(
+                SecAggProtos.fromProto(p.index, request.getUnmask()));
+            p.next = SecAggPhase.DONE;
+            sa.bytesUp += request.getSerializedSize();
+          }
+          default -> throw reject(Status.INVALID_ARGUMENT,
+              "SecAggRequest must carry poll, advertise_keys, share_keys or unmask");
+        }
+      } catch (IllegalArgumentException e) {
+        throw reject(Status.INVALID_ARGUMENT, "round " + round.round + ", client " + clientId
+            + ": " + e.getMessage());
+      } catch (IllegalStateException e) {
+        throw reject(Status.FAILED_PRECONDITION, "round " + round.round + ", client " + clientId
+            + ": " + e.getMessage());
+      }
+      if (request.getMessageCase() != SecAggRequest.MessageCase.POLL) {
+        secAggEvents++;
+      }
+      maybeClose();
+      SecAggResponse response = nextSecAggMessage(round, p);
+      if (round.secagg != null) {
+        round.secagg.bytesDown += response.getSerializedSize();
+      }
+      return response;
+    }
+  }
+
+  /**
+   * For a poll about the round that closed last, by a client that completed its part of it: done
+   * (aggregated when the round was published). Null otherwise.
+   */
+  private SecAggResponse endedRoundAnswer(String clientId, SecAggRequest request) {
+    OpenRound r = previous;
+    if (r == null || r.secagg == null || r.round != request.getRound()
+        || request.getMessageCase() != SecAggRequest.MessageCase.POLL
+        || (open != null && open.round == r.round && open.participants.containsKey(clientId))) {
+      return null;
+    }
+    Participant p = r.participants.get(clientId);
+    if (p == null || p.next != SecAggPhase.DONE
+        || !MessageDigest.isEqual(p.token.toByteArray(), request.getTaskToken().toByteArray())) {
+      return null;
+    }
+    boolean aggregated = r.secagg.finished && r.secagg.result.completed() && r.published;
+    return SecAggResponse.newBuilder()
+        .setDone(SecAggDone.newBuilder().setAggregated(aggregated)).build();
+  }
+
+  /**
+   * The secure aggregation of {@code p}'s round, provided the server is in {@code phase} and
+   * {@code p} owes a message of it.
+   */
+  private SecAggState expectPhase(Participant p, SecAggPhase phase) {
+    SecAggState sa = open.secagg;
+    if (sa == null) {
+      throw reject(Status.FAILED_PRECONDITION, "round " + open.round + ": selection is still open,"
+          + " so secure aggregation has not started; expected a poll, received a message of phase "
+          + phase);
+    }
+    if (p.next != phase) {
+      throw reject(Status.FAILED_PRECONDITION, "round " + open.round + ": client " + p.clientId
+          + " expected phase " + p.next + " but received a message of phase " + phase);
+    }
+    if (sa.server.phase() != phase) {
+      throw reject(Status.FAILED_PRECONDITION, "round " + open.round + ": the coordinator is in"
+          + " phase " + sa.server.phase() + " but received a message of phase " + phase
+          + "; the client dropped out of the round");
+    }
+    return sa;
+  }
+
+  /** What {@code p} should do next in {@code round}'s secure aggregation. */
+  private SecAggResponse nextSecAggMessage(OpenRound round, Participant p) {
+    SecAggState sa = round.secagg;
+    if (sa == null) {
+      return secAggWait("selection_open");
+    }
+    if (p.next == SecAggPhase.DONE) {
+      return sa.finished
+          ? SecAggResponse.newBuilder()
+              .setDone(SecAggDone.newBuilder().setAggregated(sa.result.completed())).build()
+          : secAggWait("unmask_open");
+    }
+    SecAggPhase serverPhase = sa.server.phase();
+    if (p.next.ordinal() < serverPhase.ordinal()) {
+      throw reject(Status.FAILED_PRECONDITION, "round " + round.round + ": phase " + p.next
+          + " closed before client " + p.clientId + " took part; it dropped out of the round");
+    }
+    if (p.next == serverPhase) {
+      SecAggResponse.Builder b = SecAggResponse.newBuilder();
+      switch (serverPhase) {
+        case ADVERTISE_KEYS -> {
+          return b.setSetup(SecAggProtos.toProto(sa.parameters).toBuilder()
+              .setClientIndex(p.index)).build();
+        }
+        case SHARE_KEYS -> {
+          KeyDirectory d = sa.directories[p.index];
+          if (d != null) {
+            return b.setKeyDirectory(SecAggProtos.toProto(d)).build();
+          }
+        }
+        case MASKED_INPUT -> {
+          ShareDelivery d = sa.deliveries[p.index];
+          if (d != null) {
+            return b.setShareDelivery(SecAggProtos.toProto(d)).build();
+          }
+        }
+        case UNMASK -> {
+          UnmaskRequest r = sa.requests[p.index];
+          if (r != null) {
+            return b.setUnmaskRequest(SecAggProtos.toProto(r)).build();
+          }
+        }
+        default -> { }
+      }
+      throw reject(Status.FAILED_PRECONDITION, "round " + round.round + ": client " + p.clientId
+          + " was left out of phase " + serverPhase + " (too few live neighbours); it dropped out"
+          + " of the round");
+    }
+    return secAggWait(serverPhase.name().toLowerCase(Locale.ROOT) + "_open");
+  }
+
+  private SecAggResponse secAggWait(String reason) {
+    return SecAggResponse.newBuilder()
+        .setWait(RetryAfter.newBuilder()
+            .setDelayMillis(Math.min(config.retryDelay().toMillis(), SECAGG_POLL_MILLIS))
+            .setReason(reason))
+        .build();
+  }
+
+  /**
+   * A counter of secure-aggregation progress: it grows with every accepted SecAgg message and
+   * every closed phase. A simulation that sees it unchanged after all its clients stepped knows the
+   * round waits for clients that dropped out, and can move its clock past the phase deadline.
+   */
+  public synchronized long secAggProgress() {
+    return secAggEvents;
+  }
+
   /** Applies the selection timeout and the round deadline; call it periodically. */
   public synchronized void tick() {
     applyTimeouts();
@@ -371,18 +608,83 @@ public final class RoundEngine {
     private final Participant participant;
     private final long weight;
     private final int expectedLength;
+    private final int bits;
     private boolean done;
 
-    private Submission(OpenRound round, Participant participant, long weight, int expectedLength) {
+    private Submission(
+        OpenRound round, Participant participant, long weight, int expectedLength, int bits) {
       this.round = round;
       this.participant = participant;
       this.weight = weight;
       this.expectedLength = expectedLength;
+      this.bits = bits;
     }
 
-    /** Number of floats the update must have. */
+    /** Number of floats (or residues, when {@link #masked()}) the upload must have. */
     public int expectedLength() {
       return expectedLength;
+    }
+
+    /** True for the masked input of a securely aggregated round: complete with residues. */
+    public boolean masked() {
+      return bits != 0;
+    }
+
+    /** Bits per residue of a masked upload (residues are below {@code 2^bits}); 0 if plain. */
+    public int bits() {
+      return bits;
+    }
+
+    /**
+     * Hands the masked input to the round's secure aggregation; may close the phase (and the
+     * round).
+     *
+     * @throws StatusRuntimeException INVALID_ARGUMENT for a wrong length or residue;
+     *     FAILED_PRECONDITION if the phase closed meanwhile
+     */
+    public SubmitUpdateResponse completeMasked(int[] residues) {
+      synchronized (RoundEngine.this) {
+        if (done) {
+          throw new IllegalStateException("submission already completed or aborted");
+        }
+        done = true;
+        if (!masked()) {
+          participant.state = State.SELECTED;
+          throw reject(Status.INVALID_ARGUMENT,
+              "this round is not securely aggregated: upload values, not residues");
+        }
+        SecAggState sa = round.secagg;
+        if (open != round || participant.state != State.SUBMITTING
+            || sa.server.phase() != SecAggPhase.MASKED_INPUT) {
+          if (participant.state == State.SUBMITTING) {
+            participant.state = State.SELECTED;
+          }
+          throw reject(Status.FAILED_PRECONDITION, "round " + round.round
+              + ": the masked-input phase closed before the upload completed");
+        }
+        try {
+          if (residues.length != expectedLength) {
+            throw new IllegalArgumentException("masked input must have " + expectedLength
+                + " residues. Provided: " + residues.length);
+          }
+          sa.server.receive(new MaskedInput(participant.index, residues));
+        } catch (IllegalArgumentException | IllegalStateException e) {
+          participant.state = State.SELECTED;
+          throw reject(e instanceof IllegalArgumentException
+              ? Status.INVALID_ARGUMENT : Status.FAILED_PRECONDITION, e.getMessage());
+        }
+        participant.state = State.SUBMITTED;
+        participant.next = SecAggPhase.UNMASK;
+        secAggEvents++;
+        round.submitted++;
+        long bytes = 4L * residues.length;
+        round.bytesUp += bytes;
+        sa.bytesUp += bytes;
+        metrics.submissionAccepted(bytes);
+        long roundNumber = round.round;
+        maybeClose();
+        return SubmitUpdateResponse.newBuilder().setRound(roundNumber).setAccepted(true).build();
+      }
     }
 
     /** The round this upload belongs to. */
@@ -404,6 +706,11 @@ public final class RoundEngine {
           throw new IllegalStateException("submission already completed or aborted");
         }
         done = true;
+        if (masked()) {
+          participant.state = State.SELECTED;
+          throw reject(Status.INVALID_ARGUMENT,
+              "this round is securely aggregated: upload residues (the masked input), not values");
+        }
         if (open != round || participant.state != State.SUBMITTING) {
           throw reject(Status.FAILED_PRECONDITION,
               "round " + round.round + " closed before the upload completed");
@@ -542,16 +849,144 @@ public final class RoundEngine {
   private void closeSelection() {
     open.selectionClosed = true;
     metrics.selectionClosed(Duration.between(open.openedAt, clock.instant()).toNanos());
+    if (config.secagg().enabled()) {
+      startSecAgg(open);
+    }
+  }
+
+  /** Fixes the cohort's SecAgg+ parameters: n, k, t, bits, the public graph seed. */
+  private void startSecAgg(OpenRound r) {
+    SecAggSettings s = config.secagg();
+    int n = r.participants.size();
+    // Indices by sorted client id: independent of the check-in order, so runs are reproducible.
+    List<Participant> cohort = new java.util.ArrayList<>(r.participants.values());
+    cohort.sort(java.util.Comparator.comparing(x -> x.clientId));
+    for (int i = 0; i < n; i++) {
+      cohort.get(i).index = i;
+    }
+    int k = s.neighboursFor(n);
+    byte[] graphSeed = new byte[32];
+    tokenRandom.nextBytes(graphSeed);
+    SecAggParameters parameters = new SecAggParameters(r.round, n, k, s.thresholdFor(k),
+        s.bitsFor(n), config.shape().numParameters() + 1, graphSeed);
+    r.secagg = new SecAggState(parameters, s.encoding(n), clock.instant().plus(s.phaseTimeout()));
+    secAggEvents++;
   }
 
   private void maybeClose() {
-    if (open != null && open.selectionClosed && open.submitted + open.failed == open.participants.size()) {
+    if (open == null || !open.selectionClosed) {
+      return;
+    }
+    if (open.secagg != null) {
+      advanceSecAgg(open);
+    } else if (open.submitted + open.failed == open.participants.size()) {
       close("all selected clients done");
     }
   }
 
+  /**
+   * Closes SecAgg+ phases while nobody is left to wait for (every live member of the phase has
+   * answered) or the phase deadline has passed; at the end publishes the round or abandons it.
+   */
+  private void advanceSecAgg(OpenRound r) {
+    SecAggState sa = r.secagg;
+    Instant now = clock.instant();
+    while (!sa.finished) {
+      SecAggPhase phase = sa.server.phase();
+      if (!now.isBefore(sa.phaseDeadline) || !waitingFor(r, phase)) {
+        switch (phase) {
+          case ADVERTISE_KEYS -> {
+            for (KeyDirectory d : sa.server.closeAdvertiseKeys()) {
+              sa.directories[d.recipient()] = d;
+            }
+          }
+          case SHARE_KEYS -> {
+            for (ShareDelivery d : sa.server.closeShareKeys()) {
+              sa.deliveries[d.recipient()] = d;
+            }
+          }
+          case MASKED_INPUT -> {
+            for (UnmaskRequest q : sa.server.closeMaskedInput()) {
+              sa.requests[q.recipient()] = q;
+            }
+          }
+          case UNMASK -> sa.server.closeUnmask();
+          default -> throw new AssertionError(phase);
+        }
+        sa.phaseDeadline = now.plus(config.secagg().phaseTimeout());
+        secAggEvents++;
+        if (sa.server.phase() == SecAggPhase.DONE) {
+          finishSecAgg(r, sa);
+        }
+      } else {
+        return;
+      }
+    }
+  }
+
+  /** True while a live member of {@code phase} has not sent its message of that phase. */
+  private static boolean waitingFor(OpenRound r, SecAggPhase phase) {
+    SecAggState sa = r.secagg;
+    for (Participant p : r.participants.values()) {
+      if (p.state == State.FAILED || p.next != phase) {
+        continue;
+      }
+      boolean member = switch (phase) {
+        case ADVERTISE_KEYS -> true;
+        case SHARE_KEYS -> sa.directories[p.index] != null;
+        case MASKED_INPUT -> sa.deliveries[p.index] != null;
+        case UNMASK -> sa.requests[p.index] != null;
+        default -> false;
+      };
+      if (member) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Decodes the unmasked sum into the round's aggregate and closes the round, or abandons it. */
+  private void finishSecAgg(OpenRound r, SecAggState sa) {
+    sa.finished = true;
+    SecAggResult result = sa.server.result();
+    sa.result = result;
+    if (!result.completed()) {
+      abandon(r, "secure aggregation abandoned: " + result.abortReason());
+      return;
+    }
+    int[] sum = result.sum();
+    int numParameters = config.shape().numParameters();
+    float[] decoded = sa.encoding.decode(java.util.Arrays.copyOf(sum, numParameters));
+    long weight = sa.encoding.signedValue(sum[numParameters]);
+    if (weight < result.survivors().length) {
+      abandon(r, "secure aggregation: the decoded weight " + weight + " is below the "
+          + result.survivors().length + " survivors (a client sent an out-of-range input)");
+      return;
+    }
+    try {
+      r.aggregator.accept(new ClientContribution("secagg-sum-of-" + result.survivors().length,
+          decoded, weight));
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      abandon(r, "secure aggregation: the decoded sum was refused: " + e.getMessage());
+      return;
+    }
+    r.submitted = result.survivors().length;
+    r.totalWeight = weight;
+    close("secure aggregation complete");
+  }
+
   private void close(String why) {
     OpenRound r = open;
+    if (r.secagg != null && !r.secagg.finished) {
+      abandon(r, "secure aggregation unfinished at the " + why + " (phase "
+          + r.secagg.server.phase() + ")");
+      return;
+    }
+    if (config.secagg().enabled() && r.secagg == null) {
+      abandon(r, why + " before selection closed with " + r.participants.size()
+          + " clients, fewer than min_clients " + config.minClients());
+      return;
+    }
     int dropouts = r.participants.size() - r.submitted;
     if (r.submitted < config.minClients()) {
       abandon(r, why + " with " + r.submitted + " submissions, fewer than min_clients "
@@ -573,6 +1008,19 @@ public final class RoundEngine {
     Instant closedAt = clock.instant();
     Map<String, Double> measurements = new LinkedHashMap<>(result.measurements());
     double epsilonAfter = epsilonRdp(r.round);
+    if (r.secagg != null) {
+      SecAggState sa = r.secagg;
+      measurements.put("secagg_bits", (double) sa.parameters.bits());
+      measurements.put("secagg_neighbours", (double) sa.parameters.neighbours());
+      measurements.put("secagg_threshold", (double) sa.parameters.threshold());
+      measurements.put("secagg_cohort", (double) sa.parameters.cohortSize());
+      measurements.put("secagg_advertised", (double) sa.result.advertised());
+      measurements.put("secagg_shared_keys", (double) sa.result.sharedKeys());
+      measurements.put("secagg_masked_inputs", (double) sa.result.maskedInputs());
+      measurements.put("secagg_unmask_responses", (double) sa.result.unmaskResponses());
+      measurements.put("secagg_bytes_up", (double) sa.bytesUp);
+      measurements.put("secagg_bytes_down", (double) sa.bytesDown);
+    }
     if (privacy.mode() != PrivacySettings.Mode.NONE) {
       measurements.put("epsilon_rdp", epsilonAfter);
       measurements.put("delta", privacy.delta());
@@ -593,6 +1041,8 @@ public final class RoundEngine {
       return;
     }
     setModel(next);
+    r.published = true;
+    previous = r;
     epsilonSpentRdp = epsilonAfter;
     metrics.roundPublished(Duration.between(r.openedAt, closedAt).toNanos(), dropouts);
     openNextRound();
@@ -602,6 +1052,7 @@ public final class RoundEngine {
   }
 
   private void abandon(OpenRound r, String reason) {
+    previous = r;
     metrics.roundAbandoned();
     open = new OpenRound(r.round, clock.instant());
     for (RoundListener l : listeners) {
@@ -622,7 +1073,11 @@ public final class RoundEngine {
 
   private Task task(Participant p) {
     long deadlineMillis = open.deadline.toEpochMilli();
-    return Task.newBuilder()
+    Task.Builder task = Task.newBuilder();
+    if (config.secagg().enabled()) {
+      task.setSecagg(secAggProto(p));
+    }
+    return task
         .setRound(open.round)
         .setTaskToken(p.token)
         .setModel(modelInfo)
@@ -631,6 +1086,15 @@ public final class RoundEngine {
         .setTimeBudgetMillis(Math.max(0, deadlineMillis - clock.millis()))
         .setMaxChunkBytes(config.maxChunkBytes())
         .setPrivacy(privacyProto())
+        .build();
+  }
+
+  private SecAggConfig secAggProto(Participant p) {
+    SecAggSettings s = config.secagg();
+    return SecAggConfig.newBuilder()
+        .setClipRange(s.clipRange())
+        .setScale(s.scale())
+        .setMaxWeight(s.maxWeight())
         .build();
   }
 
@@ -710,11 +1174,41 @@ public final class RoundEngine {
   private static final class Participant {
     final String clientId;
     final ByteString token;
+    /** SecAgg+ client index: position among the cohort's sorted client ids; -1 before. */
+    int index = -1;
     State state = State.SELECTED;
+    /** The SecAgg+ phase whose message this client owes next. */
+    SecAggPhase next = SecAggPhase.ADVERTISE_KEYS;
 
     Participant(String clientId, ByteString token) {
       this.clientId = clientId;
       this.token = token;
+    }
+  }
+
+  /** One round's SecAgg+ server and the messages waiting to be fetched by each client. */
+  private static final class SecAggState {
+    final SecAggParameters parameters;
+    final Encoding encoding;
+    final SecAggServer server;
+    final KeyDirectory[] directories;
+    final ShareDelivery[] deliveries;
+    final UnmaskRequest[] requests;
+    Instant phaseDeadline;
+    boolean finished;
+    SecAggResult result;
+    long bytesUp;
+    long bytesDown;
+
+    SecAggState(SecAggParameters parameters, Encoding encoding, Instant phaseDeadline) {
+      this.parameters = parameters;
+      this.encoding = encoding;
+      this.server = SecAggServer.create(parameters);
+      int n = parameters.cohortSize();
+      this.directories = new KeyDirectory[n];
+      this.deliveries = new ShareDelivery[n];
+      this.requests = new UnmaskRequest[n];
+      this.phaseDeadline = phaseDeadline;
     }
   }
 
@@ -725,7 +1219,9 @@ public final class RoundEngine {
     final Instant deadline;
     final Map<String, Participant> participants = new LinkedHashMap<>();
     final AggregationProcess.RoundAggregator aggregator;
+    SecAggState secagg;
     boolean selectionClosed;
+    boolean published;
     int submitted;
     int failed;
     long totalWeight;

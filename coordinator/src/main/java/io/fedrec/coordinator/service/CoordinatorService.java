@@ -2,6 +2,7 @@ package io.fedrec.coordinator.service;
 
 import io.fedrec.coordinator.round.RoundEngine;
 import io.fedrec.core.codec.FloatCodec;
+import io.fedrec.core.codec.SecAggProtos;
 import io.fedrec.core.model.GlobalModel;
 import io.fedrec.proto.v1.CheckInRequest;
 import io.fedrec.proto.v1.CheckInResponse;
@@ -10,6 +11,8 @@ import io.fedrec.proto.v1.DownloadModelRequest;
 import io.fedrec.proto.v1.ModelChunk;
 import io.fedrec.proto.v1.ReportFailureRequest;
 import io.fedrec.proto.v1.ReportFailureResponse;
+import io.fedrec.proto.v1.SecAggRequest;
+import io.fedrec.proto.v1.SecAggResponse;
 import io.fedrec.proto.v1.SubmitUpdateResponse;
 import io.fedrec.proto.v1.UpdateChunk;
 import io.grpc.Status;
@@ -88,6 +91,17 @@ public final class CoordinatorService extends CoordinatorGrpc.CoordinatorImplBas
   }
 
   @Override
+  public void secAggExchange(SecAggRequest request, StreamObserver<SecAggResponse> responses) {
+    try {
+      ClientAuthentication.checkClientId(request.getClientId());
+      responses.onNext(engine.secAggExchange(request));
+      responses.onCompleted();
+    } catch (RuntimeException e) {
+      responses.onError(toStatus(e));
+    }
+  }
+
+  @Override
   public StreamObserver<UpdateChunk> submitUpdate(StreamObserver<SubmitUpdateResponse> responses) {
     return new Upload(responses);
   }
@@ -97,6 +111,7 @@ public final class CoordinatorService extends CoordinatorGrpc.CoordinatorImplBas
     private final StreamObserver<SubmitUpdateResponse> responses;
     private RoundEngine.Submission submission;
     private float[] update;
+    private int[] residues;
     private int filled;
     private boolean failed;
 
@@ -119,13 +134,24 @@ public final class CoordinatorService extends CoordinatorGrpc.CoordinatorImplBas
           }
           ClientAuthentication.checkClientId(chunk.getHeader().getClientId());
           submission = engine.beginSubmission(chunk.getHeader());
-          update = new float[submission.expectedLength()];
+          if (submission.masked()) {
+            residues = new int[submission.expectedLength()];
+          } else {
+            update = new float[submission.expectedLength()];
+          }
           return;
         }
         if (chunk.hasHeader()) {
           throw invalid("only the first UpdateChunk may carry a header");
         }
-        int bytes = chunk.getValues().getLeFloat32().size();
+        if (submission.masked() ? chunk.hasValues() || !chunk.hasResidues() : chunk.hasResidues()) {
+          throw invalid(submission.masked()
+              ? "this round is securely aggregated: chunks must carry residues, not values"
+              : "this round is not securely aggregated: chunks must carry values, not residues");
+        }
+        int bytes = submission.masked()
+            ? chunk.getResidues().getLeUint32().size()
+            : chunk.getValues().getLeFloat32().size();
         if (bytes > maxChunkBytes) {
           throw Status.RESOURCE_EXHAUSTED
               .withDescription("chunk payload must be at most " + maxChunkBytes
@@ -136,7 +162,10 @@ public final class CoordinatorService extends CoordinatorGrpc.CoordinatorImplBas
           throw invalid("chunks must be consecutive: expected offset " + filled
               + ", received " + chunk.getOffset());
         }
-        filled += FloatCodec.decodeInto(chunk.getValues(), update, filled);
+        filled += submission.masked()
+            ? SecAggProtos.decodeResiduesInto(
+                chunk.getResidues(), submission.bits(), residues, filled)
+            : FloatCodec.decodeInto(chunk.getValues(), update, filled);
       } catch (RuntimeException e) {
         fail(e);
       }
@@ -159,10 +188,14 @@ public final class CoordinatorService extends CoordinatorGrpc.CoordinatorImplBas
         if (submission == null) {
           throw invalid("the stream ended before the header");
         }
-        if (filled != update.length) {
-          throw invalid("the stream ended after " + filled + " of " + update.length + " values");
+        int expected = submission.expectedLength();
+        if (filled != expected) {
+          throw invalid("the stream ended after " + filled + " of " + expected
+              + (submission.masked() ? " residues" : " values"));
         }
-        SubmitUpdateResponse response = submission.complete(update);
+        SubmitUpdateResponse response = submission.masked()
+            ? submission.completeMasked(residues)
+            : submission.complete(update);
         responses.onNext(response);
         responses.onCompleted();
       } catch (RuntimeException e) {

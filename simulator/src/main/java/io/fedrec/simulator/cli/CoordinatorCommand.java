@@ -87,6 +87,11 @@ final class CoordinatorCommand implements Callable<Integer> {
       description = "initial global mean rating (default: 3.5)")
   Float initialMean;
 
+  @Option(names = "--secagg", paramLabel = "MODE",
+      description = "secure aggregation (SecAgg+) of every round: on or off (default: off, or"
+          + " secagg in --config); tune it with the secagg_* keys of --config")
+  String secagg;
+
   @Option(names = "--exit-when-finished",
       description = "stop once the last round is published (default: keep answering"
           + " 'finished' until stopped)")
@@ -226,6 +231,9 @@ final class CoordinatorCommand implements Callable<Integer> {
               ? "starting at round 1 of " + federation.rounds()
               : "resuming after round " + status.publishedRounds() + " of "
                   + federation.rounds());
+      if (federation.secagg().enabled()) {
+        o.printf("secure aggregation on: %s%n", federation.secagg());
+      }
       o.flush();
     }
     if (status.phase() == EngineStatus.Phase.FINISHED) {
@@ -326,6 +334,12 @@ final class CoordinatorCommand implements Callable<Integer> {
     set(p, "clients_per_round", clientsPerRound);
     set(p, "min_clients", minClients);
     set(p, "initial_mean", initialMean);
+    if (secagg != null) {
+      if (!secagg.equals("on") && !secagg.equals("off")) {
+        throw CliException.usage("--secagg must be on or off. Provided value: " + secagg);
+      }
+      p.setProperty("secagg", Boolean.toString(secagg.equals("on")));
+    }
     try {
       return FederationConfig.fromProperties(p);
     } catch (IllegalArgumentException e) {

@@ -10,6 +10,8 @@ import io.fedrec.core.model.TrainingConfig;
 import io.fedrec.simulator.data.Split;
 import io.fedrec.simulator.report.SimulationReport;
 import io.fedrec.simulator.sim.RoundRow;
+import io.fedrec.coordinator.round.SecAggSettings;
+import io.fedrec.simulator.sim.SecAggReport;
 import io.fedrec.simulator.sim.Simulation;
 import io.fedrec.simulator.data.DataSets;
 import io.fedrec.simulator.eval.MetricSpec;
@@ -157,8 +159,24 @@ final class SimulateCommand implements Callable<Integer> {
   Double noiseMultiplier;
 
   @Option(names = "--secagg", paramLabel = "MODE", defaultValue = "off",
-      description = "secure aggregation; only 'off' is implemented in this version")
+      description = "secure aggregation (SecAgg+): on or off (default: ${DEFAULT-VALUE}); with on,"
+          + " the coordinator learns only the sum of each round's updates")
   String secagg;
+
+  @Option(names = "--secagg-threshold", paramLabel = "F",
+      description = "Shamir threshold of --secagg on as a fraction in (0.5, 1] of each secret's"
+          + " k + 1 holders; default: the smallest strict majority")
+  Double secaggThreshold;
+
+  @Option(names = "--secagg-neighbours", paramLabel = "K",
+      description = "neighbours per client in the SecAgg+ graph (even); default about 4 log2 n")
+  Integer secaggNeighbours;
+
+  @Option(names = "--dropout", paramLabel = "P", defaultValue = "0",
+      description = "probability in [0, 1) that a sampled client vanishes mid-round, at a random"
+          + " point (before training, or before any SecAgg+ message or its upload); default"
+          + " ${DEFAULT-VALUE}")
+  double dropout;
 
   /** Library parameter names (SimulationConfig, TrainingConfig) to flags. */
   static final Map<String, String> FLAGS = new LinkedHashMap<>();
@@ -183,7 +201,6 @@ final class SimulateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     PrintWriter o = spec.commandLine().getOut();
-    requireOnly("--secagg", secagg, "off");
     SimulationConfig config = config();
     boolean implicit = config.training().implicit();
     Split split = data.load();
@@ -254,6 +271,14 @@ final class SimulateCommand implements Callable<Integer> {
           privacyReport.clipNorm(), privacyReport.samplingRate(),
           privacyReport.stoppedByBudget() ? "; stopped by the budget" : "");
     }
+    SecAggReport sa = result.secagg();
+    if (sa.enabled()) {
+      o.printf(Locale.ROOT, "secure aggregation: %d bits per coordinate, %d neighbours,"
+              + " threshold %d; %d dropped clients, %d rounds abandoned, %s up per client"
+              + " per round%n",
+          sa.bitsPerCoordinate(), sa.neighbours(), sa.threshold(), sa.droppedClients(),
+          sa.roundsAbandoned(), bytes((long) sa.bytesUpPerClient()));
+    }
     o.printf(Locale.ROOT, "wall time %.1f s; %s up, %s down%n",
         result.wallSeconds(), bytes(result.totalBytesUp()), bytes(result.totalBytesDown()));
     o.printf("wrote %s and %s%n",
@@ -306,6 +331,8 @@ final class SimulateCommand implements Callable<Integer> {
           .evalEvery(evalEvery)
           .transport(kind)
           .privacy(dpOptions())
+          .secagg(secAggSettings())
+          .dropout(dropout)
           .rankingMetrics(rankingMetrics(mode == Feedback.IMPLICIT));
       if (threads != null) {
         b.threads(threads);
@@ -313,6 +340,34 @@ final class SimulateCommand implements Callable<Integer> {
       return b.build();
     } catch (IllegalArgumentException e) {
       throw Flags.rename(e, FLAGS, null);
+    }
+  }
+
+  /** Secure aggregation from --secagg and its options. */
+  private SecAggSettings secAggSettings() {
+    if (!(dropout >= 0 && dropout < 1)) {
+      throw CliException.usage("--dropout must be in [0, 1). Provided value: " + dropout);
+    }
+    switch (secagg) {
+      case "off":
+        if (secaggThreshold != null || secaggNeighbours != null) {
+          throw CliException.usage("--secagg-threshold and --secagg-neighbours need --secagg on");
+        }
+        return SecAggSettings.OFF;
+      case "on": {
+        SecAggSettings d = SecAggSettings.on();
+        try {
+          return new SecAggSettings(true, d.clipRange(), d.scale(), d.maxWeight(),
+              secaggNeighbours == null ? 0 : secaggNeighbours,
+              secaggThreshold == null ? 0 : secaggThreshold, d.phaseTimeout());
+        } catch (IllegalArgumentException e) {
+          String m = String.valueOf(e.getMessage());
+          throw CliException.usage(m.replace("secagg_threshold", "--secagg-threshold")
+              .replace("secagg_neighbours", "--secagg-neighbours"), e);
+        }
+      }
+      default:
+        throw CliException.usage("--secagg must be on or off. Provided value: " + secagg);
     }
   }
 
@@ -396,13 +451,6 @@ final class SimulateCommand implements Callable<Integer> {
       default:
         throw CliException.usage("--privacy must be one of none, central. Provided value: "
             + privacy);
-    }
-  }
-
-  static void requireOnly(String flag, String value, String allowed) {
-    if (!allowed.equals(value)) {
-      throw CliException.usage(flag + ": only '" + allowed
-          + "' is implemented in this version. Provided value: " + value);
     }
   }
 

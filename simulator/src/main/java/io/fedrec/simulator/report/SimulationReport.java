@@ -4,6 +4,7 @@ import io.fedrec.core.model.TrainingConfig;
 import io.fedrec.simulator.sim.DataStats;
 import io.fedrec.simulator.sim.PrivacyReport;
 import io.fedrec.simulator.sim.RoundRow;
+import io.fedrec.simulator.sim.SecAggReport;
 import io.fedrec.simulator.sim.SimulationConfig;
 import io.fedrec.simulator.sim.SimulationResult;
 import java.io.IOException;
@@ -92,7 +93,17 @@ public final class SimulationReport {
         .name("sampling_rate").value(p.samplingRate())
         .name("stopped_by_budget").value(p.stoppedByBudget())
         .endObject();
-    w.name("secagg").value(false);
+    SecAggReport sa = r.secagg();
+    w.name("secagg").beginObject()
+        .name("enabled").value(sa.enabled())
+        .name("bits_per_coordinate").value(sa.bitsPerCoordinate())
+        .name("neighbours").value(sa.neighbours())
+        .name("threshold").value(sa.threshold())
+        .name("dropped_clients").value(sa.droppedClients())
+        .name("bytes_up_per_client").value(sa.bytesUpPerClient())
+        .name("rounds_abandoned").value(sa.roundsAbandoned())
+        .endObject();
+    w.name("dropout").value(c.dropout());
     w.name("wall_seconds").value(r.wallSeconds());
     w.name("clients").value(r.numClients());
     w.name("cohort_size").value(r.cohortSize());

@@ -8,6 +8,8 @@ import io.fedrec.proto.v1.DownloadModelRequest;
 import io.fedrec.proto.v1.ModelInfo;
 import io.fedrec.proto.v1.ReportFailureRequest;
 import io.fedrec.proto.v1.ReportFailureResponse;
+import io.fedrec.proto.v1.SecAggRequest;
+import io.fedrec.proto.v1.SecAggResponse;
 import io.fedrec.proto.v1.SubmitUpdateResponse;
 import io.fedrec.proto.v1.UpdateHeader;
 import io.grpc.Status;
@@ -61,6 +63,24 @@ public final class DirectTransport implements CoordinatorTransport {
           .asRuntimeException();
     }
     return submission.complete(update);
+  }
+
+  @Override
+  public SubmitUpdateResponse submitMaskedInput(
+      UpdateHeader header, int[] residues, int maxChunkBytes, Duration timeout) {
+    var submission = engine.beginSubmission(header);
+    if (!submission.masked()) {
+      submission.abort();
+      throw Status.INVALID_ARGUMENT
+          .withDescription("this round is not securely aggregated: upload values, not residues")
+          .asRuntimeException();
+    }
+    return submission.completeMasked(residues);
+  }
+
+  @Override
+  public SecAggResponse secAggExchange(SecAggRequest request, Duration timeout) {
+    return engine.secAggExchange(request);
   }
 
   @Override

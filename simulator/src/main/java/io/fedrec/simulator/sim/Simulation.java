@@ -10,6 +10,7 @@ import io.fedrec.coordinator.round.RoundEngine;
 import io.fedrec.coordinator.round.RoundListener;
 import io.fedrec.coordinator.round.PrivacySettings;
 import io.fedrec.coordinator.round.RoundRecord;
+import io.fedrec.coordinator.round.SecAggSettings;
 import io.fedrec.core.dp.PldAccountant;
 import io.fedrec.core.dp.RandomSource;
 import io.fedrec.core.dp.RdpAccountant;
@@ -166,7 +167,7 @@ public final class Simulation {
         .training(config.training())
         .rounds(config.rounds())
         .clientsPerRound(cohortSize)
-        .minClients(Math.max(1, cohortSize / 2))
+        .minClients(Math.max(secure() ? 2 : 1, cohortSize / 2))
         .serverLearningRate(config.serverLearningRate())
         .serverOptimizer(config.serverOptimizer())
         // implicit: the score fits preferences 0/1, most of them 0; the mean rating is no start
@@ -174,7 +175,26 @@ public final class Simulation {
         .initScale(config.initScale())
         .seed(config.seed())
         .privacy(privacySettings())
+        .secagg(secAggSettings())
         .build();
+  }
+
+  private boolean secure() {
+    return config.secagg().enabled();
+  }
+
+  /**
+   * The configured secure aggregation; a silo's submission sums {@code usersPerClient} users, so
+   * its per-coordinate range and weight bound grow by that factor.
+   */
+  private SecAggSettings secAggSettings() {
+    SecAggSettings s = config.secagg();
+    int w = config.usersPerClient();
+    if (!s.enabled() || w <= s.maxWeight()) {
+      return s;
+    }
+    return new SecAggSettings(true, s.clipRange() * w, s.scale(), w, s.neighbours(),
+        s.threshold(), s.phaseTimeout());
   }
 
   private boolean implicit() {
@@ -287,7 +307,8 @@ public final class Simulation {
         long roundStart = System.nanoTime();
         EngineStatus before = engine.status();
         long round = before.round();
-        List<StepResult> results = runCohort(round, wire.transport, pool, perm);
+        List<StepResult> results =
+            runCohort(round, wire.transport, pool, perm, engine, clock, federation);
         EngineStatus after = engine.status();
         if (after.publishedRounds() == before.publishedRounds()) {
           clock.advance(federation.roundTimeout().plusSeconds(1));
@@ -337,33 +358,101 @@ public final class Simulation {
           baseline,
           (System.nanoTime() - start) / 1e9, finalModel,
           privacyReport(engine, finalModel.version(), config.rounds()), lastRanking,
-          ranker == null ? null : ranker.kind().label());
+          ranker == null ? null : ranker.kind().label(),
+          SecAggReport.of(secure(), collector.records(), collector.abandoned()));
     } finally {
       pool.shutdownNow();
     }
   }
 
-  private List<StepResult> runCohort(
-      long round, CoordinatorTransport transport, ExecutorService pool, int[] perm) {
+  /**
+   * Runs the round's sampled cohort: every client steps in parallel; with secure aggregation the
+   * clients step again, pass after pass, until each has finished its part (the SecAgg+ phases need
+   * several exchanges). A pass in which the engine made no SecAgg progress means it waits for
+   * clients that dropped out: the simulated clock then jumps past the phase deadline.
+   */
+  private List<StepResult> runCohort(long round, CoordinatorTransport transport,
+      ExecutorService pool, int[] perm, RoundEngine engine, SimulatedClock clock,
+      FederationConfig federation) {
     int n = perm.length;
     for (int i = 0; i < n; i++) {
       perm[i] = i;
     }
     SplittableRandom random = new SplittableRandom(mix(config.seed(), round));
-    List<Callable<StepResult>> tasks = new ArrayList<>(cohortSize);
+    SplittableRandom drops = new SplittableRandom(mix(config.seed() ^ DROPOUT_SALT, round));
+    DroppingTransport.DropPoint[] points =
+        secure() ? DroppingTransport.DropPoint.values() : DroppingTransport.DropPoint.PLAIN;
+    ClientSession[] sessions = new ClientSession[cohortSize];
     for (int x = 0; x < cohortSize; x++) {
       int pick = x + random.nextInt(n - x);
       int t = perm[x];
       perm[x] = perm[pick];
       perm[pick] = t;
       VirtualClient client = clients.get(perm[x]);
-      tasks.add(() ->
-          new ClientSession(
-                  client.clientId(), transport, client, RPC_TIMEOUT, ClientEventListener.NONE)
-              .step());
+      CoordinatorTransport own = transport;
+      // both draws always happen, so that the dropout plan does not shift the other streams
+      boolean drop = drops.nextDouble() < config.dropout();
+      int point = drops.nextInt(points.length);
+      if (drop) {
+        own = new DroppingTransport(transport, points[point]);
+      }
+      sessions[x] = new ClientSession(
+          client.clientId(), own, client, RPC_TIMEOUT, ClientEventListener.NONE);
+      if (secure()) {
+        // simulated rounding noise is seeded for reproducibility; it hides nothing
+        sessions[x].roundingRandom(new SplittableRandom(mix(config.seed() ^ ROUNDING_SALT,
+            round * clients.size() + perm[x])));
+      }
     }
-    return ParallelRanges.invokeAll(pool, tasks, "round " + round);
+    StepResult[] results = new StepResult[cohortSize];
+    for (int pass = 0; ; pass++) {
+      if (pass > MAX_PASSES) {
+        throw new IllegalStateException("round " + round + ": the cohort did not finish within "
+            + MAX_PASSES + " passes");
+      }
+      List<Integer> active = new ArrayList<>();
+      for (int x = 0; x < cohortSize; x++) {
+        if (results[x] == null || results[x] instanceof StepResult.Retry) {
+          active.add(x);
+        }
+      }
+      if (active.isEmpty()) {
+        break;
+      }
+      long progress = engine.secAggProgress();
+      List<Callable<StepResult>> tasks = new ArrayList<>(active.size());
+      for (int x : active) {
+        ClientSession session = sessions[x];
+        tasks.add(session::step);
+      }
+      List<StepResult> stepped = ParallelRanges.invokeAll(pool, tasks, "round " + round);
+      for (int i = 0; i < active.size(); i++) {
+        results[active.get(i)] = stepped.get(i);
+      }
+      if (!secure()) {
+        break;
+      }
+      EngineStatus status = engine.status();
+      boolean roundOpen = status.round() == round && status.publishedRounds() < round
+          && status.phase() != EngineStatus.Phase.FINISHED;
+      if (roundOpen && engine.secAggProgress() == progress) {
+        // everyone still in the round is waiting for clients that vanished
+        clock.advance(federation.secagg().phaseTimeout().plusSeconds(1));
+        engine.tick();
+      }
+    }
+    List<StepResult> out = new ArrayList<>(cohortSize);
+    for (StepResult r : results) {
+      out.add(r);
+    }
+    return out;
   }
+
+  /** Bound on stepping passes per round (a SecAgg round needs about ten). */
+  private static final int MAX_PASSES = 10_000;
+
+  private static final long DROPOUT_SALT = 0x64726f706f757473L;
+  private static final long ROUNDING_SALT = 0x726f756e64696e67L;
 
   /** sqrt(sum of reported squared errors / ratings) over the round's participants. */
   private static double trainRmse(List<StepResult> results, long round) {
@@ -403,6 +492,7 @@ public final class Simulation {
     private final List<RoundRecord> records = new ArrayList<>();
     private Published pending;
     private String abandonReason = "no reason given";
+    private int abandoned;
 
     @Override
     public synchronized void onRoundPublished(RoundRecord record, GlobalModel model) {
@@ -413,6 +503,11 @@ public final class Simulation {
     @Override
     public synchronized void onRoundAbandoned(long round, String reason) {
       abandonReason = reason;
+      abandoned++;
+    }
+
+    synchronized int abandoned() {
+      return abandoned;
     }
 
     synchronized Published take() {

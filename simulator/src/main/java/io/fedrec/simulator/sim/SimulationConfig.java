@@ -58,6 +58,8 @@ public final class SimulationConfig {
   private final Transport transport;
   private final int threads;
   private final DpOptions privacy;
+  private final io.fedrec.coordinator.round.SecAggSettings secagg;
+  private final double dropout;
   private final List<MetricSpec> rankingMetrics;
 
   private SimulationConfig(Builder b, TrainingConfig training, List<MetricSpec> rankingMetrics) {
@@ -75,12 +77,27 @@ public final class SimulationConfig {
     this.transport = b.transport;
     this.threads = b.threads;
     this.privacy = b.privacy;
+    this.secagg = b.secagg;
+    this.dropout = b.dropout;
     this.rankingMetrics = List.copyOf(rankingMetrics);
   }
 
   /** Ranking metrics computed at every evaluation (empty: none). */
   public List<MetricSpec> rankingMetrics() {
     return rankingMetrics;
+  }
+
+  /** Secure aggregation of every round; {@code SecAggSettings.OFF} by default. */
+  public io.fedrec.coordinator.round.SecAggSettings secagg() {
+    return secagg;
+  }
+
+  /**
+   * Probability that a cohort client vanishes during its round (at a uniformly random point:
+   * before or after training, or in one of the SecAgg+ phases); 0 by default.
+   */
+  public double dropout() {
+    return dropout;
   }
 
   /** Central differential privacy, or null for none. */
@@ -110,6 +127,8 @@ public final class SimulationConfig {
         .transport(transport)
         .threads(threads)
         .privacy(privacy)
+        .secagg(secagg)
+        .dropout(dropout)
         .rankingMetrics(rankingMetrics);
   }
 
@@ -205,6 +224,9 @@ public final class SimulationConfig {
     private Transport transport = Transport.DIRECT;
     private int threads = Runtime.getRuntime().availableProcessors();
     private DpOptions privacy;
+    private io.fedrec.coordinator.round.SecAggSettings secagg =
+        io.fedrec.coordinator.round.SecAggSettings.OFF;
+    private double dropout;
     private List<MetricSpec> rankingMetrics = List.of();
 
     private Builder() {}
@@ -218,6 +240,16 @@ public final class SimulationConfig {
      */
     public Builder rankingMetrics(List<MetricSpec> rankingMetrics) {
       this.rankingMetrics = Objects.requireNonNull(rankingMetrics, "rankingMetrics");
+      return this;
+    }
+
+    public Builder secagg(io.fedrec.coordinator.round.SecAggSettings secagg) {
+      this.secagg = java.util.Objects.requireNonNull(secagg, "secagg");
+      return this;
+    }
+
+    public Builder dropout(double dropout) {
+      this.dropout = dropout;
       return this;
     }
 
@@ -329,6 +361,9 @@ public final class SimulationConfig {
       Checks.finiteInRange("initScale", initScale, 0, 10);
       Checks.inRange("evalEvery", evalEvery, 1, Integer.MAX_VALUE);
       Checks.inRange("threads", threads, 1, MAX_THREADS);
+      if (!(dropout >= 0 && dropout < 1)) {
+        throw new IllegalArgumentException("dropout must be in [0, 1). Provided value: " + dropout);
+      }
       Objects.requireNonNull(transport, "transport");
       TrainingConfig t;
       if (training == null) {

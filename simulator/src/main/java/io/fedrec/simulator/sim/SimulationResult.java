@@ -22,6 +22,7 @@ import java.util.Map;
  * @param privacy what the run spent ({@link PrivacyReport#NONE} without privacy)
  * @param finalRanking ranking metrics of the final model (empty when none were requested)
  * @param rankingProtocol {@code loo} or {@code full}, or null when no ranking metric was requested
+ * @param secagg what secure aggregation did
  */
 public record SimulationResult(
     SimulationConfig config,
@@ -36,7 +37,8 @@ public record SimulationResult(
     GlobalModel finalModel,
     PrivacyReport privacy,
     Map<String, Double> finalRanking,
-    String rankingProtocol) {
+    String rankingProtocol,
+    SecAggReport secagg) {
 
   public SimulationResult {
     rows = List.copyOf(rows);

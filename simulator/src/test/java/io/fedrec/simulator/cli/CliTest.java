@@ -151,9 +151,51 @@ class CliTest {
   }
 
   @Test
-  void simulate_secaggOn_exit2WithMessage() {
-    assertUsage(run("simulate", "--secagg", "on"),
-        "--secagg: only 'off' is implemented in this version. Provided value: on");
+  void simulate_secaggMaybe_exit2WithMessage() {
+    assertUsage(run("simulate", "--secagg", "maybe"),
+        "--secagg must be on or off. Provided value: maybe");
+  }
+
+  @Test
+  void simulate_secaggOptionsWithoutSecagg_exit2() {
+    assertUsage(run("simulate", "--secagg-threshold", "0.7"),
+        "--secagg-threshold and --secagg-neighbours need --secagg on");
+  }
+
+  @Test
+  void simulate_secaggThresholdOutOfRange_exit2() {
+    assertUsage(run("simulate", "--secagg", "on", "--secagg-threshold", "0.4"),
+        "--secagg-threshold must be 0 (default) or in (0.5, 1] (a fraction of the k + 1 holders"
+            + " of each secret). Provided value: 0.4");
+  }
+
+  @Test
+  void simulate_dropoutOutOfRange_exit2() {
+    assertUsage(run("simulate", "--dropout", "1"),
+        "--dropout must be in [0, 1). Provided value: 1.0");
+  }
+
+  @Test
+  void simulate_secaggOnWithDropout_writesTheSecaggObject() throws Exception {
+    Path dir = tmp.resolve("secagg");
+    Run r = run("simulate", "--rounds", "2", "--clients-per-round", "20", "--eval-every", "2",
+        "--threads", "2", "--secagg", "on", "--dropout", "0.25", "--out", dir.toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("secure aggregation: "), r.out());
+    @SuppressWarnings("unchecked")
+    Map<String, Object> summary = (Map<String, Object>) MiniJson.parse(
+        Files.readString(dir.resolve(SimulationReport.SUMMARY), StandardCharsets.UTF_8));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> secagg = (Map<String, Object>) summary.get("secagg");
+    assertEquals(Boolean.TRUE, secagg.get("enabled"));
+    // n = 20: 20 * 65536 < 2^21, so 22 bits; k = 2 * ceil(4 * log2(20) / 2) = 18; t = 10
+    assertEquals(22.0, secagg.get("bits_per_coordinate"));
+    assertEquals(18.0, secagg.get("neighbours"));
+    assertEquals(10.0, secagg.get("threshold"));
+    assertTrue((Double) secagg.get("dropped_clients") > 0, secagg.toString());
+    assertTrue((Double) secagg.get("bytes_up_per_client") > 0, secagg.toString());
+    assertEquals(0.0, secagg.get("rounds_abandoned"));
+    assertEquals(0.25, summary.get("dropout"));
   }
 
   @Test
@@ -233,7 +275,9 @@ class CliTest {
     assertEquals("none", privacy.get("mode"));
     assertTrue(privacy.containsKey("epsilon"));
     assertEquals(null, privacy.get("epsilon"));
-    assertEquals(Boolean.FALSE, summary.get("secagg"));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> secagg = (Map<String, Object>) summary.get("secagg");
+    assertEquals(Boolean.FALSE, secagg.get("enabled"));
     assertTrue((Double) summary.get("wall_seconds") > 0);
     @SuppressWarnings("unchecked")
     Map<String, Object> config = (Map<String, Object>) summary.get("config");

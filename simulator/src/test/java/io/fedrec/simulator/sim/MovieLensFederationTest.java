@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The headline figure on MovieLens-100K split u1 with the default settings (cohorts of 100 users,
  * rank 16, server learning rate 10): about 0.930 test RMSE after 100 rounds, against 0.959 for
- * the bias baseline, in a few seconds. Skipped when the data set is absent.
+ * the bias baseline, in a few seconds (not asserted: the machines are shared). Skipped when the
+ * data set is absent.
  */
 class MovieLensFederationTest {
   @Test
@@ -27,6 +28,5 @@ class MovieLensFederationTest {
     assertTrue(r.finalMetrics().rmse() <= 0.95, "test RMSE " + r.finalMetrics().rmse());
     assertTrue(r.finalMetrics().rmse() < r.baseline().rmse(),
         "test RMSE " + r.finalMetrics().rmse() + " vs baseline " + r.baseline().rmse());
-    assertTrue(r.wallSeconds() < 30, "took " + r.wallSeconds() + " s");
   }
 }
