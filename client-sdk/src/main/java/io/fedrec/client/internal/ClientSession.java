@@ -5,6 +5,8 @@ import io.fedrec.client.CoordinatorTransport;
 import io.fedrec.client.LocalDataSource;
 import io.fedrec.core.codec.SecAggProtos;
 import io.fedrec.core.codec.TrainingConfigs;
+import io.fedrec.core.dp.DistributedNoise;
+import io.fedrec.core.dp.RandomSource;
 import io.fedrec.core.model.GlobalModel;
 import io.fedrec.core.model.LocalTrainer;
 import io.fedrec.core.model.ModelShape;
@@ -22,6 +24,7 @@ import io.fedrec.proto.v1.CheckInResponse;
 import io.fedrec.proto.v1.ClientCapabilities;
 import io.fedrec.proto.v1.DownloadModelRequest;
 import io.fedrec.proto.v1.ModelInfo;
+import io.fedrec.proto.v1.PrivacyConfig;
 import io.fedrec.proto.v1.ReportFailureRequest;
 import io.fedrec.proto.v1.SecAggConfig;
 import io.fedrec.proto.v1.SecAggPoll;
@@ -106,6 +109,7 @@ public final class ClientSession {
   private PendingSubmission pending;
   private SecAggTask secagg;
   private RandomGenerator roundingRandom;
+  private RandomSource noiseRandom;
   private StatusRuntimeException lastTransportError;
 
   /** A sequential session. */
@@ -194,6 +198,14 @@ public final class ClientSession {
     this.roundingRandom = Objects.requireNonNull(random, "random");
   }
 
+  /**
+   * Randomness of the distributed-privacy noise; default {@link RandomSource#secure()}. Seed one
+   * only in simulations: seeded noise protects nothing.
+   */
+  public void noiseRandom(RandomSource random) {
+    this.noiseRandom = Objects.requireNonNull(random, "random");
+  }
+
   /** Runs one protocol step; see the class documentation. Never throws for protocol errors. */
   public StepResult step() {
     if (pending != null) {
@@ -249,6 +261,11 @@ public final class ClientSession {
       return fail(task, "training_error", "invalid task: " + e.getMessage(), e);
     }
     trainingConfig = config;
+    if (task.getPrivacy().getMode().equals("distributed") && !task.hasSecagg()) {
+      String detail = "privacy mode distributed without secure aggregation: this client's share"
+          + " of the noise would not protect its update";
+      return fail(task, "policy_refused", detail, new IllegalStateException(detail));
+    }
     double clipNorm = task.getPrivacy().getClipNorm();
     if (!(clipNorm >= 0 && Double.isFinite(clipNorm))
         || (clipNorm == 0 && !task.getPrivacy().getMode().isEmpty()
@@ -541,6 +558,12 @@ public final class ClientSession {
             int[] encoded = t.encoding.encode(t.update, rounding());
             System.arraycopy(encoded, 0, input, 0, numParameters);
             input[numParameters] = (int) t.weight & ((int) ((1L << t.parameters.bits()) - 1));
+            PrivacyConfig privacy = t.task.getPrivacy();
+            if (privacy.getMode().equals("distributed")) {
+              new DistributedNoise(privacy.getClipNorm(), privacy.getNoiseMultiplier(),
+                  t.task.getSecagg().getScale(), numParameters, privacy.getMinSurvivors())
+                  .addNoise(input, t.parameters.bits(), noise());
+            }
             MaskedInput masked = client(t).maskedInput(
                 SecAggProtos.fromProto(t.client.index(), response.getShareDelivery()), input);
             t.maskedInput = masked.maskedVector();
@@ -596,6 +619,13 @@ public final class ClientSession {
     }
     return Encoding.builder().cohortSize(n).clipRange(config.getClipRange())
         .scale(config.getScale()).bits(parameters.bits()).build();
+  }
+
+  private RandomSource noise() {
+    if (noiseRandom == null) {
+      noiseRandom = RandomSource.secure();
+    }
+    return noiseRandom;
   }
 
   private RandomGenerator rounding() {

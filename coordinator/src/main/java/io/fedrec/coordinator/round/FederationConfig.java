@@ -644,6 +644,11 @@ public final class FederationConfig {
       if (secagg.enabled()) {
         checkSecAgg();
       }
+      if (privacy.mode() == PrivacySettings.Mode.DISTRIBUTED && !secagg.enabled()) {
+        throw new IllegalArgumentException("privacy_mode distributed needs secagg=true: each"
+            + " client adds only a share of the noise, which protects nobody unless the"
+            + " coordinator sees nothing but the sum");
+      }
       return new FederationConfig(this);
     }
 

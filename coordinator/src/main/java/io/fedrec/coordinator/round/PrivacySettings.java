@@ -11,6 +11,9 @@ import io.fedrec.core.model.Checks;
  * of standard deviation {@code noiseMultiplier * clipNorm} to the cohort's sum and divides by
  * {@code usersPerRound}; rounds stop before the accounted epsilon (PLD accountant, cohorts treated
  * as Poisson samples with rate {@code usersPerRound / population}) would exceed {@code epsilon}.
+ * {@link Mode#DISTRIBUTED}: the same clipping, accounting and budget stop, but the clients add the
+ * noise to their encoded updates and secure aggregation reveals only the noisy sum (see {@code
+ * io.fedrec.core.dp.DistributedNoise}); it requires {@code secagg=true}.
  * A {@code noiseMultiplier} of 0 means "the smallest that lets all configured rounds fit in the
  * budget", solved when the coordinator starts.
  *
@@ -37,7 +40,12 @@ public record PrivacySettings(
   /** Privacy modes; see the class documentation. */
   public enum Mode {
     NONE("none"),
-    CENTRAL("central");
+    CENTRAL("central"),
+    /**
+     * Clients clip, encode and add discrete Gaussian noise; secure aggregation reveals only the
+     * noisy sum (Kairouz, Liu, Steinke 2021). Requires secure aggregation.
+     */
+    DISTRIBUTED("distributed");
 
     private final String key;
 
@@ -57,7 +65,7 @@ public record PrivacySettings(
         }
       }
       throw new IllegalArgumentException(
-          "privacy_mode must be one of none, central. Provided value: " + key);
+          "privacy_mode must be one of none, central, distributed. Provided value: " + key);
     }
   }
 

@@ -17,6 +17,8 @@ import io.fedrec.core.codec.SecAggProtos;
 import io.fedrec.core.codec.TrainingConfigs;
 import io.fedrec.core.dp.AccountantKind;
 import io.fedrec.core.dp.CentralGaussianAggregation;
+import io.fedrec.core.dp.DistributedNoise;
+import io.fedrec.core.dp.DistributedSumAggregation;
 import io.fedrec.core.dp.NoiseCalibration;
 import io.fedrec.core.dp.PldAccountant;
 import io.fedrec.core.dp.RandomSource;
@@ -132,10 +134,10 @@ public final class RoundEngine {
     statefulOptimizer =
         optimizer instanceof StatefulServerOptimizer s ? s : null;
     PrivacySettings p = config.privacy();
-    if (p.mode() == PrivacySettings.Mode.CENTRAL) {
+    if (p.mode() != PrivacySettings.Mode.NONE) {
       if (b.aggregation != null) {
-        throw new IllegalStateException("privacy_mode central brings its own aggregation"
-            + " (clipping and noise); a custom aggregation cannot replace it");
+        throw new IllegalStateException("privacy_mode " + p.mode().key() + " brings its own"
+            + " aggregation (clipping and noise); a custom aggregation cannot replace it");
       }
       if (p.noiseMultiplier() == 0) {
         p = p.withNoiseMultiplier(NoiseCalibration.solveNoiseMultiplier(
@@ -143,9 +145,16 @@ public final class RoundEngine {
       }
       privacy = p;
       privacyRoundLimit = roundsWithinBudget(p, config.rounds());
-      aggregation = new CentralGaussianAggregation(p.clipNorm(), p.noiseMultiplier(),
-          p.usersPerRound(), b.noiseRandom != null ? b.noiseRandom : RandomSource.secure())
-          .create();
+      if (p.mode() == PrivacySettings.Mode.DISTRIBUTED) {
+        // fails closed now, not mid-round, if the noise cannot be encoded
+        distributedNoise(config.clientsPerRound());
+        aggregation = new DistributedSumAggregation(p.clipNorm(), p.noiseMultiplier(),
+            p.usersPerRound()).create();
+      } else {
+        aggregation = new CentralGaussianAggregation(p.clipNorm(), p.noiseMultiplier(),
+            p.usersPerRound(), b.noiseRandom != null ? b.noiseRandom : RandomSource.secure())
+            .create();
+      }
     } else {
       privacy = p;
       privacyRoundLimit = Long.MAX_VALUE;
@@ -868,9 +877,35 @@ public final class RoundEngine {
     byte[] graphSeed = new byte[32];
     tokenRandom.nextBytes(graphSeed);
     SecAggParameters parameters = new SecAggParameters(r.round, n, k, s.thresholdFor(k),
-        s.bitsFor(n), config.shape().numParameters() + 1, graphSeed);
-    r.secagg = new SecAggState(parameters, s.encoding(n), clock.instant().plus(s.phaseTimeout()));
+        bitsFor(n), config.shape().numParameters() + 1, graphSeed);
+    r.secagg = new SecAggState(parameters, encoding(n), clock.instant().plus(s.phaseTimeout()));
     secAggEvents++;
+  }
+
+  /**
+   * Bits per coordinate for a cohort of {@code n}: enough for the noiseless sum, and with
+   * distributed privacy also for the noise's tail.
+   */
+  private int bitsFor(int n) {
+    int plain = config.secagg().bitsFor(n);
+    if (privacy.mode() != PrivacySettings.Mode.DISTRIBUTED) {
+      return plain;
+    }
+    return Math.max(plain, distributedNoise(n).bitsFor(n, config.secagg().maxMagnitude()));
+  }
+
+  /** The clients' noise in distributed mode; {@code n} only bounds the survivors below. */
+  private DistributedNoise distributedNoise(int n) {
+    return new DistributedNoise(privacy.clipNorm(), privacy.noiseMultiplier(),
+        config.secagg().scale(), config.shape().numParameters(),
+        Math.min(n, config.minClients()));
+  }
+
+  /** The encoding of a cohort of {@code n}, with the (possibly noise-widened) bits. */
+  private Encoding encoding(int n) {
+    SecAggSettings s = config.secagg();
+    return Encoding.builder().cohortSize(n).clipRange(s.clipRange()).scale(s.scale())
+        .bits(bitsFor(n)).build();
   }
 
   private void maybeClose() {
@@ -958,7 +993,11 @@ public final class RoundEngine {
     int numParameters = config.shape().numParameters();
     float[] decoded = sa.encoding.decode(java.util.Arrays.copyOf(sum, numParameters));
     long weight = sa.encoding.signedValue(sum[numParameters]);
-    if (weight < result.survivors().length) {
+    if (privacy.mode() == PrivacySettings.Mode.DISTRIBUTED) {
+      // the weight coordinate is noisy too; the mean uses the fixed expected weight
+      sa.noisyWeight = weight;
+      weight = result.survivors().length;
+    } else if (weight < result.survivors().length) {
       abandon(r, "secure aggregation: the decoded weight " + weight + " is below the "
           + result.survivors().length + " survivors (a client sent an out-of-range input)");
       return;
@@ -1020,6 +1059,9 @@ public final class RoundEngine {
       measurements.put("secagg_unmask_responses", (double) sa.result.unmaskResponses());
       measurements.put("secagg_bytes_up", (double) sa.bytesUp);
       measurements.put("secagg_bytes_down", (double) sa.bytesDown);
+      if (sa.noisyWeight != null) {
+        measurements.put("secagg_noisy_weight", (double) sa.noisyWeight);
+      }
     }
     if (privacy.mode() != PrivacySettings.Mode.NONE) {
       measurements.put("epsilon_rdp", epsilonAfter);
@@ -1107,6 +1149,9 @@ public final class RoundEngine {
           .setDelta(privacy.delta())
           .setEpsilonBudget(privacy.epsilon())
           .setEpsilonSpent(epsilonSpentRdp);
+      if (privacy.mode() == PrivacySettings.Mode.DISTRIBUTED) {
+        b.setMinSurvivors(Math.min(config.clientsPerRound(), config.minClients()));
+      }
     }
     return b.build();
   }
@@ -1199,6 +1244,8 @@ public final class RoundEngine {
     SecAggResult result;
     long bytesUp;
     long bytesDown;
+    /** Distributed privacy: the decoded (noisy) sum of the weights. */
+    Long noisyWeight;
 
     SecAggState(SecAggParameters parameters, Encoding encoding, Instant phaseDeadline) {
       this.parameters = parameters;

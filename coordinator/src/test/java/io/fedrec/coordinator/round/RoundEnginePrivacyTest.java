@@ -216,7 +216,7 @@ class RoundEnginePrivacyTest {
     Properties badMode = c.toProperties();
     badMode.setProperty("privacy_mode", "local");
     e = assertThrows(IllegalArgumentException.class, () -> FederationConfig.fromProperties(badMode));
-    assertEquals("privacy_mode must be one of none, central. Provided value: local",
+    assertEquals("privacy_mode must be one of none, central, distributed. Provided value: local",
         e.getMessage());
   }
 

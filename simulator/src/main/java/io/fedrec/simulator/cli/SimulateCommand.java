@@ -124,9 +124,9 @@ final class SimulateCommand implements Callable<Integer> {
   Path out;
 
   @Option(names = "--privacy", paramLabel = "MODE", defaultValue = "none",
-      description = "user-level differential privacy: none or central (clients clip, the"
-          + " coordinator adds Gaussian noise; distributed and local are not implemented yet)"
-          + " (default: ${DEFAULT-VALUE})")
+      description = "user-level differential privacy: none, central (clients clip, the"
+          + " coordinator adds Gaussian noise) or distributed (clients clip and add discrete"
+          + " Gaussian noise; needs --secagg on) (default: ${DEFAULT-VALUE})")
   String privacy;
 
   @Option(names = "--metrics", paramLabel = "LIST",
@@ -424,33 +424,39 @@ final class SimulateCommand implements Callable<Integer> {
     }
   }
 
-  /** Central DP options from the flags, or null for --privacy none. */
+  /** DP options from the flags, or null for --privacy none. */
   private DpOptions dpOptions() {
     switch (privacy) {
       case "none":
         if (epsilon != null || noiseMultiplier != null) {
-          throw CliException.usage("--epsilon and --noise-multiplier need --privacy central");
+          throw CliException.usage(
+              "--epsilon and --noise-multiplier need --privacy central or distributed");
         }
         return null;
       case "central":
+      case "distributed":
         if (epsilon == null) {
-          throw CliException.usage("--epsilon is required with --privacy central (the budget"
-              + " that stops training); e.g. --epsilon 8");
+          throw CliException.usage("--epsilon is required with --privacy " + privacy + " (the"
+              + " budget that stops training); e.g. --epsilon 8");
+        }
+        if (privacy.equals("distributed") && !"on".equals(secagg)) {
+          throw CliException.usage("--privacy distributed needs --secagg on: each client adds"
+              + " only a share of the noise, which protects nobody unless the coordinator sees"
+              + " nothing but the sum");
         }
         try {
           return new DpOptions(epsilon, delta, clip,
-              noiseMultiplier == null ? 0 : noiseMultiplier);
+              noiseMultiplier == null ? 0 : noiseMultiplier, privacy);
         } catch (IllegalArgumentException e) {
           throw Flags.rename(e, Map.of("epsilon", "--epsilon", "delta", "--delta",
               "clipNorm", "--clip", "noiseMultiplier", "--noise-multiplier"), null);
         }
-      case "distributed":
       case "local":
-        throw CliException.usage("--privacy " + privacy + " is not implemented in this version;"
-            + " use none or central");
+        throw CliException.usage("--privacy local is not implemented in this version;"
+            + " use none, central or distributed");
       default:
-        throw CliException.usage("--privacy must be one of none, central. Provided value: "
-            + privacy);
+        throw CliException.usage("--privacy must be one of none, central, distributed."
+            + " Provided value: " + privacy);
     }
   }
 

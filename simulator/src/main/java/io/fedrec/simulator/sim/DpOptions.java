@@ -3,7 +3,7 @@ package io.fedrec.simulator.sim;
 import io.fedrec.core.model.Checks;
 
 /**
- * Central user-level differential privacy for a simulation (see
+ * User-level differential privacy for a simulation, central or distributed (see
  * {@code io.fedrec.coordinator.round.PrivacySettings}): the population is the federation's users,
  * and the expected users per round are the cohort's.
  *
@@ -12,9 +12,22 @@ import io.fedrec.core.model.Checks;
  * @param clipNorm L2 bound per user's contribution, > 0
  * @param noiseMultiplier noise standard deviation over clipNorm; 0 = the smallest that fits all
  *     rounds in the budget
+ * @param mode {@code central} (the coordinator adds the noise) or {@code distributed} (the clients
+ *     add discrete Gaussian noise under secure aggregation)
  */
-public record DpOptions(double epsilon, double delta, double clipNorm, double noiseMultiplier) {
+public record DpOptions(
+    double epsilon, double delta, double clipNorm, double noiseMultiplier, String mode) {
+
+  /** Central DP (the coordinator adds the noise). */
+  public DpOptions(double epsilon, double delta, double clipNorm, double noiseMultiplier) {
+    this(epsilon, delta, clipNorm, noiseMultiplier, "central");
+  }
+
   public DpOptions {
+    if (!"central".equals(mode) && !"distributed".equals(mode)) {
+      throw new IllegalArgumentException(
+          "privacy mode must be central or distributed. Provided value: " + mode);
+    }
     Checks.positiveFinite("epsilon", epsilon);
     if (!(delta > 0 && delta < 1)) {
       throw new IllegalArgumentException("delta must be in (0, 1). Provided value: " + delta);

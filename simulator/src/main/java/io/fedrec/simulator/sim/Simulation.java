@@ -59,7 +59,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       runs of {@code usersPerClient} (1: one device per user; more: silos). A client reads its
  *       users' ratings in place ({@link io.fedrec.core.model.UserRatings#wrap}); nothing is copied.
  *   <li>Coordinator: a {@link FederationConfig} with the catalogue size of the data, the cohort
- *       {@code min(clientsPerRound, clients)}, {@code minClients = max(1, cohort / 2)}, the mean
+ *       {@code min(clientsPerRound, clients)}, {@code minClients} half the cohort (see {@link #minClients()}), the mean
  *       training rating as the initial {@code mu} and the configured seed; its clock is a {@link
  *       SimulatedClock}, so no timeout ever fires because the machine is slow.
  * </ul>
@@ -167,7 +167,7 @@ public final class Simulation {
         .training(config.training())
         .rounds(config.rounds())
         .clientsPerRound(cohortSize)
-        .minClients(Math.max(secure() ? 2 : 1, cohortSize / 2))
+        .minClients(minClients())
         .serverLearningRate(config.serverLearningRate())
         .serverOptimizer(config.serverOptimizer())
         // implicit: the score fits preferences 0/1, most of them 0; the mean rating is no start
@@ -177,6 +177,19 @@ public final class Simulation {
         .privacy(privacySettings())
         .secagg(secAggSettings())
         .build();
+  }
+
+  /**
+   * Fewest submissions a round is published with: half the cohort; with distributed privacy,
+   * 90% of the clients expected to survive the configured dropout, because every client adds
+   * noise for the worst case of this many survivors (a lower floor means more noise).
+   */
+  private int minClients() {
+    int floor = secure() ? 2 : 1;
+    if (config.privacy() != null && "distributed".equals(config.privacy().mode())) {
+      return Math.max(floor, (int) Math.floor(0.9 * (1 - config.dropout()) * cohortSize));
+    }
+    return Math.max(floor, cohortSize / 2);
   }
 
   private boolean secure() {
@@ -250,7 +263,8 @@ public final class Simulation {
       population += c.userIds().size();
     }
     long usersPerRound = Math.max(1, Math.round((double) population * cohortSize / clients.size()));
-    return new PrivacySettings(PrivacySettings.Mode.CENTRAL, dp.clipNorm(), dp.noiseMultiplier(),
+    return new PrivacySettings(PrivacySettings.Mode.parse(dp.mode()), dp.clipNorm(),
+        dp.noiseMultiplier(),
         dp.epsilon(), dp.delta(), population, usersPerRound);
   }
 
@@ -402,6 +416,9 @@ public final class Simulation {
         // simulated rounding noise is seeded for reproducibility; it hides nothing
         sessions[x].roundingRandom(new SplittableRandom(mix(config.seed() ^ ROUNDING_SALT,
             round * clients.size() + perm[x])));
+        // simulated client noise is seeded too: reproducible, and it protects nothing
+        sessions[x].noiseRandom(RandomSource.seeded(mix(config.seed() ^ NOISE_SALT,
+            round * clients.size() + perm[x])));
       }
     }
     StepResult[] results = new StepResult[cohortSize];
@@ -453,6 +470,7 @@ public final class Simulation {
 
   private static final long DROPOUT_SALT = 0x64726f706f757473L;
   private static final long ROUNDING_SALT = 0x726f756e64696e67L;
+  private static final long NOISE_SALT = 0x6e6f697365736565L;
 
   /** sqrt(sum of reported squared errors / ratings) over the round's participants. */
   private static double trainRmse(List<StepResult> results, long round) {

@@ -67,7 +67,7 @@ class CliTest {
   @Test
   void simulate_privacyDp_exit2WithMessage() {
     assertUsage(run("simulate", "--privacy", "dp"),
-        "--privacy must be one of none, central. Provided value: dp");
+        "--privacy must be one of none, central, distributed. Provided value: dp");
   }
 
   @Test
@@ -102,9 +102,9 @@ class CliTest {
   }
 
   @Test
-  void simulate_privacyDistributed_exit2NotImplemented() {
-    assertUsage(run("simulate", "--privacy", "distributed", "--epsilon", "8"),
-        "--privacy distributed is not implemented in this version; use none or central");
+  void simulate_privacyLocal_exit2NotImplemented() {
+    assertUsage(run("simulate", "--privacy", "local", "--epsilon", "8"),
+        "--privacy local is not implemented in this version; use none, central or distributed");
   }
 
   @Test
@@ -123,7 +123,7 @@ class CliTest {
   @Test
   void simulate_epsilonWithoutPrivacy_exit2() {
     assertUsage(run("simulate", "--epsilon", "8"),
-        "--epsilon and --noise-multiplier need --privacy central");
+        "--epsilon and --noise-multiplier need --privacy central or distributed");
   }
 
   @Test
@@ -167,6 +167,13 @@ class CliTest {
     assertUsage(run("simulate", "--secagg", "on", "--secagg-threshold", "0.4"),
         "--secagg-threshold must be 0 (default) or in (0.5, 1] (a fraction of the k + 1 holders"
             + " of each secret). Provided value: 0.4");
+  }
+
+  @Test
+  void simulate_distributedWithoutSecagg_exit2() {
+    assertUsage(run("simulate", "--privacy", "distributed", "--epsilon", "8"),
+        "--privacy distributed needs --secagg on: each client adds only a share of the noise,"
+            + " which protects nobody unless the coordinator sees nothing but the sum");
   }
 
   @Test

@@ -106,6 +106,36 @@ class SecureAggregationSimulationTest {
   }
 
   @Test
+  void distributedPrivacy_noisesTheSumLikeCentralAndSpendsTheSameBudget() {
+    SimulationConfig.Builder base = small(10).secagg(SecAggSettings.on());
+    SimulationResult secure = new Simulation(base.build(), SMALL).run();
+    SimulationResult distributed = new Simulation(
+        base.privacy(new DpOptions(8, 1e-5, 0.5, 0, "distributed")).build(), SMALL).run();
+    SimulationResult central = new Simulation(small(10)
+        .privacy(new DpOptions(8, 1e-5, 0.5, 0, "central")).build(), SMALL).run();
+    assertEquals("distributed", distributed.privacy().mode());
+    assertEquals(central.privacy().noiseMultiplier(), distributed.privacy().noiseMultiplier());
+    assertEquals(central.privacy().epsilon(), distributed.privacy().epsilon(), 1e-12);
+    assertTrue(distributed.privacy().epsilon() <= 8);
+    // the noise is really in the sum: far more than quantization apart from the noiseless run
+    float[] a = secure.finalModel().parameters();
+    float[] b = distributed.finalModel().parameters();
+    double maxDiff = 0;
+    for (int i = 0; i < a.length; i++) {
+      maxDiff = Math.max(maxDiff, Math.abs(a[i] - b[i]));
+    }
+    assertTrue(maxDiff > 1e-2, "max parameter difference " + maxDiff);
+    // and of the same size as the coordinator's noise in central mode
+    assertEquals(central.finalMetrics().rmse(), distributed.finalMetrics().rmse(), 0.03,
+        "central " + central.finalMetrics().rmse() + " vs distributed "
+            + distributed.finalMetrics().rmse());
+    for (RoundRecord r : distributed.records()) {
+      assertEquals("distributed_gaussian", r.aggregation());
+      assertTrue(r.measurements().containsKey("secagg_noisy_weight"));
+    }
+  }
+
+  @Test
   void movieLensU1_secureMatchesPlaintextWithin0002() throws Exception {
     Optional<Path> dir = TestDatasets.ml100k();
     assumeTrue(dir.isPresent(), "MovieLens-100K not found under fedrec.datasets");
