@@ -54,6 +54,7 @@ public final class FederationConfig {
   private final double initScale;
   private final long seed;
   private final Duration retryDelay;
+  private final double selectionProbability;
   private final int maxChunkBytes;
   private final PrivacySettings privacy;
   private final SecAggSettings secagg;
@@ -76,6 +77,7 @@ public final class FederationConfig {
     initScale = b.initScale;
     seed = b.seed;
     retryDelay = b.retryDelay;
+    selectionProbability = b.selectionProbability;
     maxChunkBytes = b.maxChunkBytes;
     privacy = b.privacy;
     secagg = b.secagg;
@@ -105,6 +107,7 @@ public final class FederationConfig {
         .initScale(initScale)
         .seed(seed)
         .retryDelay(retryDelay)
+        .selectionProbability(selectionProbability)
         .maxChunkBytes(maxChunkBytes)
         .privacy(privacy)
         .secagg(secagg);
@@ -210,6 +213,17 @@ public final class FederationConfig {
     return retryDelay;
   }
 
+  /**
+   * 0 (the default): the first {@code clients_per_round} clients to check in form the cohort.
+   * In (0, 1]: Poisson sampling — each client checking in during the selection window is selected
+   * independently with this probability (decided once per client and round, by a keyed hash), the
+   * window always runs to the selection timeout, and {@code clients_per_round} only caps the
+   * cohort. This is the sampling the privacy accountants assume.
+   */
+  public double selectionProbability() {
+    return selectionProbability;
+  }
+
   public int maxChunkBytes() {
     return maxChunkBytes;
   }
@@ -244,6 +258,7 @@ public final class FederationConfig {
     p.setProperty("init_scale", Double.toString(initScale));
     p.setProperty("seed", Long.toString(seed));
     p.setProperty("retry_delay_ms", Long.toString(retryDelay.toMillis()));
+    p.setProperty("selection_probability", Double.toString(selectionProbability));
     p.setProperty("max_chunk_bytes", Integer.toString(maxChunkBytes));
     p.setProperty("user_regularization", Float.toString(training.userRegularization()));
     p.setProperty("user_bias_regularization", Float.toString(training.userBiasRegularization()));
@@ -361,6 +376,7 @@ public final class FederationConfig {
     b.initScale(doubleKey(p, "init_scale", defaults.initScale));
     b.seed(longKey(p, "seed", defaults.seed));
     b.retryDelay(Duration.ofMillis(longKey(p, "retry_delay_ms", defaults.retryDelay.toMillis())));
+    b.selectionProbability(doubleKey(p, "selection_probability", 0));
     b.maxChunkBytes(intKey(p, "max_chunk_bytes", defaults.maxChunkBytes));
     String secaggFlag = raw(p, "secagg");
     if (secaggFlag != null && !secaggFlag.equals("true") && !secaggFlag.equals("false")) {
@@ -487,6 +503,7 @@ public final class FederationConfig {
     private double initScale = 0.1;
     private long seed;
     private Duration retryDelay = Duration.ofSeconds(1);
+    private double selectionProbability;
     private int maxChunkBytes = 1 << 20;
     private PrivacySettings privacy = PrivacySettings.NONE;
     private SecAggSettings secagg = SecAggSettings.OFF;
@@ -593,6 +610,12 @@ public final class FederationConfig {
       return this;
     }
 
+    /** See {@link FederationConfig#selectionProbability()}. */
+    public Builder selectionProbability(double selectionProbability) {
+      this.selectionProbability = selectionProbability;
+      return this;
+    }
+
     public Builder retryDelay(Duration retryDelay) {
       this.retryDelay = Objects.requireNonNull(retryDelay, "retryDelay");
       return this;
@@ -636,6 +659,10 @@ public final class FederationConfig {
             "init_scale must be > 0 and <= 10. Provided value: " + initScale);
       }
       positive("retry_delay", retryDelay);
+      if (!(selectionProbability >= 0 && selectionProbability <= 1)) {
+        throw new IllegalArgumentException("selection_probability must be 0 (first come) or in"
+            + " (0, 1] (Poisson sampling). Provided value: " + selectionProbability);
+      }
       Checks.inRange("max_chunk_bytes", maxChunkBytes, MIN_CHUNK_BYTES, MAX_CHUNK_BYTES);
       if (maxChunkBytes % 4 != 0) {
         throw new IllegalArgumentException(
@@ -643,6 +670,13 @@ public final class FederationConfig {
       }
       if (secagg.enabled()) {
         checkSecAgg();
+      }
+      if (selectionProbability > 0 && privacy.mode() != PrivacySettings.Mode.NONE
+          && privacy.samplingRate() < selectionProbability) {
+        throw new IllegalArgumentException("privacy_users_per_round / privacy_population = "
+            + privacy.samplingRate() + " is below selection_probability " + selectionProbability
+            + ": the accountant would under-count; set privacy_users_per_round to at least"
+            + " selection_probability * privacy_population");
       }
       if (privacy.mode() == PrivacySettings.Mode.DISTRIBUTED && !secagg.enabled()) {
         throw new IllegalArgumentException("privacy_mode distributed needs secagg=true: each"

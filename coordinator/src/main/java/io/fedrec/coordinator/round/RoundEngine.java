@@ -284,6 +284,9 @@ public final class RoundEngine {
       if (open.selectionClosed) {
         return retry("cohort_full");
       }
+      if (config.selectionProbability() > 0 && !sampled(open, clientId)) {
+        return retry("not_selected");
+      }
       byte[] token = new byte[TOKEN_BYTES];
       tokenRandom.nextBytes(token);
       p = new Participant(clientId, ByteString.copyFrom(token));
@@ -794,6 +797,24 @@ public final class RoundEngine {
   }
 
   /**
+   * Poisson sampling: whether {@code clientId} is in round {@code r}'s sample, decided by
+   * {@code HMAC-SHA256(round key, client id)} read as a uniform number in [0, 1): independent
+   * across clients, the same answer however often a client checks in, and unpredictable without
+   * the round's secret key.
+   */
+  private boolean sampled(OpenRound r, String clientId) {
+    try {
+      javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+      mac.init(new javax.crypto.spec.SecretKeySpec(r.samplingKey, "HmacSHA256"));
+      byte[] h = mac.doFinal(clientId.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      long bits = java.nio.ByteBuffer.wrap(h).getLong() >>> 11; // 53 uniform bits
+      return bits * 0x1.0p-53 < config.selectionProbability();
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 unavailable in this JDK", e);
+    }
+  }
+
+  /**
    * Largest {@code R <= rounds} whose accounted epsilon (PLD, the tight bound) is within the
    * budget; 0 when even one round exceeds it. Binary search: epsilon grows with R.
    */
@@ -1047,6 +1068,9 @@ public final class RoundEngine {
     Instant closedAt = clock.instant();
     Map<String, Double> measurements = new LinkedHashMap<>(result.measurements());
     double epsilonAfter = epsilonRdp(r.round);
+    if (config.selectionProbability() > 0) {
+      measurements.put("selection_probability", config.selectionProbability());
+    }
     if (r.secagg != null) {
       SecAggState sa = r.secagg;
       measurements.put("secagg_bits", (double) sa.parameters.bits());
@@ -1266,6 +1290,8 @@ public final class RoundEngine {
     final Instant deadline;
     final Map<String, Participant> participants = new LinkedHashMap<>();
     final AggregationProcess.RoundAggregator aggregator;
+    /** Secret key of this round's Poisson sample (see {@link #sampled}). */
+    final byte[] samplingKey = new byte[32];
     SecAggState secagg;
     boolean selectionClosed;
     boolean published;
@@ -1281,6 +1307,9 @@ public final class RoundEngine {
       this.selectionDeadline = openedAt.plus(config.selectionTimeout());
       this.deadline = openedAt.plus(config.roundTimeout());
       this.aggregator = aggregation.begin(round, config.shape().numParameters());
+      if (config.selectionProbability() > 0) {
+        tokenRandom.nextBytes(samplingKey);
+      }
     }
   }
 
