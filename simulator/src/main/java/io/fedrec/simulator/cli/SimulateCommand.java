@@ -49,18 +49,20 @@ final class SimulateCommand implements Callable<Integer> {
 
   @Mixin DataOptions data;
 
-  @Option(names = "--rounds", paramLabel = "N", defaultValue = "" + SimulationConfig.DEFAULT_ROUNDS,
-      description = "rounds to publish (default: ${DEFAULT-VALUE})")
-  long rounds;
+  @Option(names = "--rounds", paramLabel = "N",
+      description = "rounds to publish (default: " + SYNTHETIC_ROUNDS + " on the synthetic data"
+          + " set, " + SimulationConfig.DEFAULT_ROUNDS + " otherwise)")
+  Long rounds;
 
   @Option(names = "--clients-per-round", paramLabel = "N", defaultValue = "100",
       description = "cohort size; capped at the number of clients (default: ${DEFAULT-VALUE})")
   int clientsPerRound;
 
-  @Option(names = "--users-per-client", paramLabel = "N", defaultValue = "1",
+  @Option(names = "--users-per-client", paramLabel = "N",
       description = "1 = cross-device (a client per user); more groups users into silos"
-          + " (default: ${DEFAULT-VALUE})")
-  int usersPerClient;
+          + " (default: " + SYNTHETIC_USERS_PER_CLIENT + " on the synthetic data set, 1"
+          + " otherwise)")
+  Integer usersPerClient;
 
   @Option(names = "--rank", paramLabel = "K", defaultValue = "16",
       description = "latent dimension (default: ${DEFAULT-VALUE})")
@@ -68,7 +70,8 @@ final class SimulateCommand implements Callable<Integer> {
 
   @Option(names = "--server-lr", paramLabel = "X",
       description = "server learning rate, the step size of --server-optimizer (default for"
-          + " fedavg: 10, implicit: " + SimulationConfig.DEFAULT_IMPLICIT_SERVER_LEARNING_RATE
+          + " fedavg: 10, with --privacy central or distributed " + PRIVATE_SERVER_LR
+          + ", implicit: " + SimulationConfig.DEFAULT_IMPLICIT_SERVER_LEARNING_RATE
           + "; for the others their own default, see docs/research.md)")
   Double serverLr;
 
@@ -123,7 +126,7 @@ final class SimulateCommand implements Callable<Integer> {
       description = "where summary.json and rounds.csv go (default: ${DEFAULT-VALUE})")
   Path out;
 
-  @Option(names = "--privacy", paramLabel = "MODE", defaultValue = "none",
+  @Option(names = "--privacy", paramLabel = "MODE", defaultValue = "distributed",
       description = "user-level differential privacy: none, central (clients clip, the"
           + " coordinator adds Gaussian noise) or distributed (clients clip and add discrete"
           + " Gaussian noise; needs --secagg on) (default: ${DEFAULT-VALUE})")
@@ -142,10 +145,11 @@ final class SimulateCommand implements Callable<Integer> {
   String protocol;
 
   @Option(names = "--epsilon", paramLabel = "E",
-      description = "privacy budget for --privacy central; rounds stop before it is exceeded")
+      description = "privacy budget of --privacy central or distributed; rounds stop before it"
+          + " is exceeded (default: " + DEFAULT_EPSILON + ")")
   Double epsilon;
 
-  @Option(names = "--delta", paramLabel = "D", defaultValue = "1e-5",
+  @Option(names = "--delta", paramLabel = "D", defaultValue = "1e-6",
       description = "delta of the (epsilon, delta) guarantee (default: ${DEFAULT-VALUE})")
   double delta;
 
@@ -158,7 +162,7 @@ final class SimulateCommand implements Callable<Integer> {
           + " all --rounds in --epsilon")
   Double noiseMultiplier;
 
-  @Option(names = "--secagg", paramLabel = "MODE", defaultValue = "off",
+  @Option(names = "--secagg", paramLabel = "MODE", defaultValue = "on",
       description = "secure aggregation (SecAgg+): on or off (default: ${DEFAULT-VALUE}); with on,"
           + " the coordinator learns only the sum of each round's updates")
   String secagg;
@@ -320,18 +324,20 @@ final class SimulateCommand implements Callable<Integer> {
       SimulationConfig.Builder b = SimulationConfig.builder()
           .dataset(data.dataset)
           .split(data.splitName())
-          .rounds(rounds)
           .clientsPerRound(clientsPerRound)
-          .usersPerClient(usersPerClient)
           .rank(rank)
           .training(training)
           .serverOptimizer(serverOptimizer)
           .serverLearningRate(serverLr != null ? serverLr : defaultServerLr(mode))
+          .rounds(rounds != null ? rounds : synthetic() ? SYNTHETIC_ROUNDS
+              : SimulationConfig.DEFAULT_ROUNDS)
+          .usersPerClient(usersPerClient != null ? usersPerClient
+              : synthetic() ? SYNTHETIC_USERS_PER_CLIENT : 1)
           .seed(data.seed)
           .evalEvery(evalEvery)
           .transport(kind)
-          .privacy(dpOptions())
           .secagg(secAggSettings())
+          .privacy(dpOptions())
           .dropout(dropout)
           .rankingMetrics(rankingMetrics(mode == Feedback.IMPLICIT));
       if (threads != null) {
@@ -386,14 +392,30 @@ final class SimulateCommand implements Callable<Integer> {
       case "fedyogi":
         return FedYogi.DEFAULT_ETA;
       default:
-        return mode == Feedback.IMPLICIT
-            ? SimulationConfig.DEFAULT_IMPLICIT_SERVER_LEARNING_RATE
-            : SimulationConfig.DEFAULT_SERVER_LEARNING_RATE;
+        if (mode == Feedback.IMPLICIT) {
+          return SimulationConfig.DEFAULT_IMPLICIT_SERVER_LEARNING_RATE;
+        }
+        // clipped updates are smaller: the private default takes a larger step
+        return privacy.equals("none") ? SimulationConfig.DEFAULT_SERVER_LEARNING_RATE
+            : PRIVATE_SERVER_LR;
     }
   }
 
-  /** Default per-user clip norm; see docs/research.md for how it was chosen. */
-  static final double DEFAULT_CLIP = 0.5;
+  private boolean synthetic() {
+    return DataSets.SYNTHETIC.equals(data.dataset);
+  }
+
+  /**
+   * The private default (docs/research.md, "The private default"): a federation of 100,000
+   * synthetic users in 5,000 clients of 20, 100 clients (2,000 users) per round for 100 rounds,
+   * SecAgg+ and distributed DP at epsilon 4, delta 1e-6, clip 1, server learning rate 30.
+   */
+  static final double DEFAULT_CLIP = 1.0;
+
+  static final double DEFAULT_EPSILON = 4;
+  static final double PRIVATE_SERVER_LR = 30;
+  static final long SYNTHETIC_ROUNDS = 100;
+  static final int SYNTHETIC_USERS_PER_CLIENT = 20;
 
   /** --protocol, or for implicit feedback loo when it is not given. */
   private String effectiveProtocol(boolean implicit) {
@@ -435,17 +457,13 @@ final class SimulateCommand implements Callable<Integer> {
         return null;
       case "central":
       case "distributed":
-        if (epsilon == null) {
-          throw CliException.usage("--epsilon is required with --privacy " + privacy + " (the"
-              + " budget that stops training); e.g. --epsilon 8");
-        }
         if (privacy.equals("distributed") && !"on".equals(secagg)) {
           throw CliException.usage("--privacy distributed needs --secagg on: each client adds"
               + " only a share of the noise, which protects nobody unless the coordinator sees"
-              + " nothing but the sum");
+              + " nothing but the sum; with --secagg off choose --privacy central or none");
         }
         try {
-          return new DpOptions(epsilon, delta, clip,
+          return new DpOptions(epsilon == null ? DEFAULT_EPSILON : epsilon, delta, clip,
               noiseMultiplier == null ? 0 : noiseMultiplier, privacy);
         } catch (IllegalArgumentException e) {
           throw Flags.rename(e, Map.of("epsilon", "--epsilon", "delta", "--delta",

@@ -45,6 +45,15 @@ public final class DataSets {
    */
   public static Split load(String dataset, Path dataDir, Path dataFile, String split, long seed)
       throws IOException {
+    return load(dataset, dataDir, dataFile, split, seed, SyntheticConfig.builder());
+  }
+
+  /**
+   * As {@link #load(String, Path, Path, String, long)}, with the synthetic generator's settings
+   * (sizes) taken from {@code synthetic}; its seed is replaced by {@code seed}.
+   */
+  public static Split load(String dataset, Path dataDir, Path dataFile, String split, long seed,
+      SyntheticConfig.Builder synthetic) throws IOException {
     String s = split == null ? RANDOM : split;
     if (dataset == null) {
       throw new IllegalArgumentException(
@@ -53,7 +62,7 @@ public final class DataSets {
     switch (dataset) {
       case SyntheticDataset.NAME:
         requireRandom(dataset, s);
-        return SyntheticDataset.generate(SyntheticConfig.builder().seed(seed).build());
+        return SyntheticDataset.generate(synthetic.seed(seed).build());
       case MovieLens.ML_100K:
         requireFile(dataDir, "u.data", dataset);
         return MovieLens.load100k(dataDir, s, seed);

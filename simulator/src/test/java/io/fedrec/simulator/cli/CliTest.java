@@ -74,7 +74,7 @@ class CliTest {
   void simulate_looMetrics_writesRankingKeysAndColumns() throws Exception {
     Path out = tmp.resolve("loo");
     Run r = run("simulate", "--rounds", "2", "--clients-per-round", "20", "--protocol", "loo",
-        "--metrics", "hr@10,ndcg@10,coverage@5", "--out", out.toString());
+        "--users", "3000", "--metrics", "hr@10,ndcg@10,coverage@5", "--out", out.toString());
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("(loo protocol)"), r.out());
     @SuppressWarnings("unchecked")
@@ -108,10 +108,9 @@ class CliTest {
   }
 
   @Test
-  void simulate_centralWithoutEpsilon_exit2NamingFlag() {
-    assertUsage(run("simulate", "--privacy", "central"),
-        "--epsilon is required with --privacy central (the budget that stops training);"
-            + " e.g. --epsilon 8");
+  void simulate_centralNegativeEpsilon_exit2NamingFlag() {
+    assertUsage(run("simulate", "--privacy", "central", "--epsilon", "-1"),
+        "--epsilon must be > 0 and finite. Provided value: -1.0");
   }
 
   @Test
@@ -122,7 +121,7 @@ class CliTest {
 
   @Test
   void simulate_epsilonWithoutPrivacy_exit2() {
-    assertUsage(run("simulate", "--epsilon", "8"),
+    assertUsage(run("simulate", "--privacy", "none", "--epsilon", "8"),
         "--epsilon and --noise-multiplier need --privacy central or distributed");
   }
 
@@ -130,6 +129,7 @@ class CliTest {
   void simulate_centralSmallBudget_stopsByBudgetAndReportsEpsilon() throws Exception {
     Path out = tmp.resolve("dp");
     Run r = run("simulate", "--privacy", "central", "--epsilon", "0.2", "--noise-multiplier", "1",
+        "--secagg", "off", "--users", "3000", "--users-per-client", "1", "--delta", "1e-5",
         "--rounds", "50", "--clients-per-round", "20", "--eval-every", "50", "--out",
         out.toString());
     assertEquals(0, r.code(), r.err());
@@ -145,7 +145,7 @@ class CliTest {
     assertTrue((Double) privacy.get("epsilon_rdp") >= spent);
     assertEquals(Boolean.TRUE, privacy.get("stopped_by_budget"));
     assertEquals(1.0, privacy.get("noise_multiplier"));
-    assertEquals(0.5, privacy.get("clip"));
+    assertEquals(1.0, privacy.get("clip"));
     double rounds = (Double) summary.get("rounds_completed");
     assertTrue(rounds >= 1 && rounds < 50, "rounds " + rounds);
   }
@@ -158,7 +158,8 @@ class CliTest {
 
   @Test
   void simulate_secaggOptionsWithoutSecagg_exit2() {
-    assertUsage(run("simulate", "--secagg-threshold", "0.7"),
+    assertUsage(run("simulate", "--privacy", "none", "--secagg", "off",
+            "--secagg-threshold", "0.7"),
         "--secagg-threshold and --secagg-neighbours need --secagg on");
   }
 
@@ -171,9 +172,10 @@ class CliTest {
 
   @Test
   void simulate_distributedWithoutSecagg_exit2() {
-    assertUsage(run("simulate", "--privacy", "distributed", "--epsilon", "8"),
+    assertUsage(run("simulate", "--privacy", "distributed", "--secagg", "off"),
         "--privacy distributed needs --secagg on: each client adds only a share of the noise,"
-            + " which protects nobody unless the coordinator sees nothing but the sum");
+            + " which protects nobody unless the coordinator sees nothing but the sum; with"
+            + " --secagg off choose --privacy central or none");
   }
 
   @Test
@@ -186,7 +188,8 @@ class CliTest {
   void simulate_secaggOnWithDropout_writesTheSecaggObject() throws Exception {
     Path dir = tmp.resolve("secagg");
     Run r = run("simulate", "--rounds", "2", "--clients-per-round", "20", "--eval-every", "2",
-        "--threads", "2", "--secagg", "on", "--dropout", "0.25", "--out", dir.toString());
+        "--threads", "2", "--secagg", "on", "--privacy", "none", "--users", "3000",
+        "--users-per-client", "1", "--dropout", "0.25", "--out", dir.toString());
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("secure aggregation: "), r.out());
     @SuppressWarnings("unchecked")
@@ -256,8 +259,9 @@ class CliTest {
   @Test
   void simulate_smallRun_writesParsableSummaryAndCsv() throws Exception {
     Path out = tmp.resolve("sim");
+    // the private default (distributed DP under SecAgg+), on a smaller synthetic set
     Run r = run("simulate", "--rounds", "3", "--clients-per-round", "20", "--eval-every", "2",
-        "--threads", "2", "--out", out.toString());
+        "--threads", "2", "--users", "3000", "--out", out.toString());
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("round 2/3  test RMSE "), r.out());
     assertTrue(r.out().contains("round 3/3  test RMSE "), r.out());
@@ -279,12 +283,14 @@ class CliTest {
     assertTrue((Double) summary.get("baseline_rmse") > 0.5);
     @SuppressWarnings("unchecked")
     Map<String, Object> privacy = (Map<String, Object>) summary.get("privacy");
-    assertEquals("none", privacy.get("mode"));
-    assertTrue(privacy.containsKey("epsilon"));
-    assertEquals(null, privacy.get("epsilon"));
+    assertEquals("distributed", privacy.get("mode"));
+    double spent = (Double) privacy.get("epsilon");
+    assertTrue(spent > 0 && spent <= 4, "epsilon " + spent);
+    assertEquals(1e-6, privacy.get("delta"));
+    assertEquals(1.0, privacy.get("clip"));
     @SuppressWarnings("unchecked")
     Map<String, Object> secagg = (Map<String, Object>) summary.get("secagg");
-    assertEquals(Boolean.FALSE, secagg.get("enabled"));
+    assertEquals(Boolean.TRUE, secagg.get("enabled"));
     assertTrue((Double) summary.get("wall_seconds") > 0);
     @SuppressWarnings("unchecked")
     Map<String, Object> config = (Map<String, Object>) summary.get("config");
@@ -309,8 +315,8 @@ class CliTest {
   @Test
   void simulate_unwritableOut_exit1MessageOnly() throws Exception {
     Path file = Files.writeString(tmp.resolve("file"), "x");
-    Run r = run("simulate", "--rounds", "1", "--clients-per-round", "5", "--out",
-        file.resolve("sub").toString());
+    Run r = run("simulate", "--rounds", "1", "--clients-per-round", "5", "--users", "3000",
+        "--out", file.resolve("sub").toString());
     assertEquals(1, r.code(), r.err());
     assertTrue(r.err().startsWith("fedrec simulate: "), r.err());
     assertFalse(r.err().contains("\tat "), r.err());
@@ -319,7 +325,8 @@ class CliTest {
   @Test
   void baseline_synthetic_printsBothModelsAndWritesSummary() throws Exception {
     Path out = tmp.resolve("baseline");
-    Run r = run("baseline", "--iterations", "2", "--rank", "4", "--out", out.toString());
+    Run r = run("baseline", "--iterations", "2", "--rank", "4", "--users", "3000",
+        "--out", out.toString());
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("bias baseline (mean + user and item biases):"), r.out());
     assertTrue(r.out().contains("centralized MF (ALS, rank 4, 2 iterations):"), r.out());

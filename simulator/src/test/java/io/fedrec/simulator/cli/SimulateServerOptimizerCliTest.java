@@ -24,7 +24,7 @@ class SimulateServerOptimizerCliTest {
   @Test
   void simulate_fedAdamWithoutServerLr_runsWithItsDefaultRate() {
     CliTest.Run r = CliTest.run("simulate", "--rounds", "2", "--clients-per-round", "10",
-        "--server-optimizer", "FedAdam", "--out", tmp.resolve("adam").toString());
+        "--users", "3000", "--server-optimizer", "FedAdam", "--out", tmp.resolve("adam").toString());
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("server fedadam lr 0.01,"), r.out());
     assertTrue(r.out().contains("after 2 rounds"), r.out());
@@ -33,17 +33,21 @@ class SimulateServerOptimizerCliTest {
   @Test
   void simulate_fedAvgMWithServerLr_usesTheGivenRate() {
     CliTest.Run r = CliTest.run("simulate", "--rounds", "1", "--clients-per-round", "10",
-        "--server-optimizer", "fedavgm", "--server-lr", "2",
+        "--users", "3000", "--server-optimizer", "fedavgm", "--server-lr", "2",
         "--out", tmp.resolve("avgm").toString());
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("server fedavgm lr 2,"), r.out());
   }
 
   @Test
-  void simulate_default_fedAvgWithRate10() {
+  void simulate_default_fedAvgWithRate10WithoutPrivacyAnd30WithIt() {
     CliTest.Run r = CliTest.run("simulate", "--rounds", "1", "--clients-per-round", "10",
-        "--out", tmp.resolve("avg").toString());
+        "--users", "3000", "--privacy", "none", "--out", tmp.resolve("avg").toString());
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("server fedavg lr 10,"), r.out());
+    CliTest.Run p = CliTest.run("simulate", "--rounds", "1", "--clients-per-round", "10",
+        "--users", "3000", "--out", tmp.resolve("avg-private").toString());
+    assertEquals(0, p.code(), p.err());
+    assertTrue(p.out().contains("server fedavg lr 30,"), p.out());
   }
 }
