@@ -55,6 +55,18 @@ public interface ClientEventListener {
   /** The summed update of {@code users} local users was accepted for {@code round}. */
   default void onUpdateSubmitted(long round, int users) {}
 
+  /**
+   * The task of {@code round} violates the client's {@link PrivacyPolicy} ({@code reason} says
+   * how); the coordinator is told {@code policy_refused} and {@link #onTaskFailed} follows.
+   */
+  default void onPolicyRefusal(long round, String reason) {}
+
+  /**
+   * {@code users} local users were left out of {@code round} by the {@link PrivacyPolicy} (their
+   * per-user epsilon cap would be exceeded); the others take part.
+   */
+  default void onUsersExcluded(long round, int users, String reason) {}
+
   /** The task of {@code round} failed; the coordinator was told when possible. */
   default void onTaskFailed(long round, Throwable cause) {}
 

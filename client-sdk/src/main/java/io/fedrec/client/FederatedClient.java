@@ -1,6 +1,7 @@
 package io.fedrec.client;
 
 import io.fedrec.client.internal.ClientSession;
+import io.fedrec.client.internal.PolicyEnforcer;
 import io.fedrec.client.internal.StepResult;
 import io.fedrec.client.internal.TopK;
 import io.fedrec.core.model.Checks;
@@ -21,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -84,6 +86,7 @@ public final class FederatedClient implements AutoCloseable {
   private final boolean ownsExecutor;
   private final ManagedChannel ownedChannel;
   private final ClientSession session;
+  private final PolicyEnforcer policy;
 
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -121,6 +124,8 @@ public final class FederatedClient implements AutoCloseable {
     }
     this.session = new ClientSession(clientId, transport, data, b.rpcTimeout, this.listener,
         b.trainingExecutor, b.trainingParallelism);
+    this.policy = new PolicyEnforcer(b.privacyPolicy);
+    this.session.policy(policy);
   }
 
   public static Builder builder() {
@@ -186,6 +191,15 @@ public final class FederatedClient implements AutoCloseable {
       }
     }
     return top.result();
+  }
+
+  /**
+   * The epsilon a local user has spent by this client's own accounting (the {@link
+   * PrivacyPolicy}'s per-user accountant, at its delta), over the rounds the user's data took
+   * part in; empty without a policy or before the user's first round.
+   */
+  public OptionalDouble userEpsilon(String userId) {
+    return policy.epsilonOf(userId);
   }
 
   /** The latest global model, empty before the first one has arrived. */
@@ -375,6 +389,7 @@ public final class FederatedClient implements AutoCloseable {
     private ClientEventListener listener;
     private Duration rpcTimeout = Duration.ofSeconds(30);
     private RetryPolicy retryPolicy = RetryPolicy.defaults();
+    private PrivacyPolicy privacyPolicy;
     private long maxRounds;
     private boolean maxRoundsSet;
     private RandomGenerator random;
@@ -471,6 +486,15 @@ public final class FederatedClient implements AutoCloseable {
     }
 
     /** Source of retry jitter; default a {@link SecureRandom}. Inject a seeded one in tests. */
+    /**
+     * The partner's privacy policy: tasks that violate it are refused, and users whose per-user
+     * epsilon cap would be exceeded are left out (see {@link PrivacyPolicy}). Default: none.
+     */
+    public Builder privacyPolicy(PrivacyPolicy privacyPolicy) {
+      this.privacyPolicy = Objects.requireNonNull(privacyPolicy, "privacyPolicy");
+      return this;
+    }
+
     public Builder random(RandomGenerator random) {
       this.random = random;
       return this;

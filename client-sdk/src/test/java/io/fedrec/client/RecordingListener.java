@@ -36,6 +36,16 @@ public class RecordingListener implements ClientEventListener {
   }
 
   @Override
+  public void onPolicyRefusal(long round, String reason) {
+    events.add("policyRefusal " + round + " " + reason);
+  }
+
+  @Override
+  public void onUsersExcluded(long round, int users, String reason) {
+    events.add("usersExcluded " + round + " " + users);
+  }
+
+  @Override
   public void onTaskFailed(long round, Throwable cause) {
     events.add("taskFailed " + round);
   }

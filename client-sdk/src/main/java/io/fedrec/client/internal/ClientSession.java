@@ -110,6 +110,7 @@ public final class ClientSession {
   private SecAggTask secagg;
   private RandomGenerator roundingRandom;
   private RandomSource noiseRandom;
+  private PolicyEnforcer enforcer = new PolicyEnforcer(null);
   private StatusRuntimeException lastTransportError;
 
   /** A sequential session. */
@@ -206,6 +207,11 @@ public final class ClientSession {
     this.noiseRandom = Objects.requireNonNull(random, "random");
   }
 
+  /** The partner's privacy policy and per-user accounting; default: no policy. */
+  public void policy(PolicyEnforcer enforcer) {
+    this.enforcer = Objects.requireNonNull(enforcer, "enforcer");
+  }
+
   /** Runs one protocol step; see the class documentation. Never throws for protocol errors. */
   public StepResult step() {
     if (pending != null) {
@@ -266,6 +272,11 @@ public final class ClientSession {
           + " of the noise would not protect its update";
       return fail(task, "policy_refused", detail, new IllegalStateException(detail));
     }
+    String refusal = enforcer.check(task);
+    if (refusal != null) {
+      safely(() -> listener.onPolicyRefusal(round, refusal));
+      return fail(task, "policy_refused", refusal, new IllegalStateException(refusal));
+    }
     double clipNorm = task.getPrivacy().getClipNorm();
     if (!(clipNorm >= 0 && Double.isFinite(clipNorm))
         || (clipNorm == 0 && !task.getPrivacy().getMode().isEmpty()
@@ -303,6 +314,7 @@ public final class ClientSession {
     }
 
     List<UserRatings> users = new ArrayList<>();
+    List<String> ids = new ArrayList<>();
     long ratings = 0;
     try {
       for (String id : data.userIds()) {
@@ -317,7 +329,7 @@ public final class ClientSession {
           return fail(task, "training_error", detail, new IllegalArgumentException(detail));
         }
         users.add(r);
-        ratings += r.size();
+        ids.add(id);
       }
     } catch (RuntimeException e) {
       // The data source's message may carry user data: report the type only.
@@ -326,6 +338,29 @@ public final class ClientSession {
     if (users.isEmpty()) {
       return fail(task, "no_data", "no local user has ratings",
           new IllegalStateException("no local user has ratings for round " + round));
+    }
+    PolicyEnforcer.Admission admission = enforcer.admit(task, ids);
+    if (!admission.excluded().isEmpty()) {
+      java.util.Set<String> out = new java.util.HashSet<>(admission.excluded());
+      List<UserRatings> kept = new ArrayList<>();
+      for (int i = 0; i < ids.size(); i++) {
+        if (!out.contains(ids.get(i))) {
+          kept.add(users.get(i));
+        }
+      }
+      users = kept;
+      int excluded = out.size();
+      safely(() -> listener.onUsersExcluded(round, excluded,
+          "the policy's per-user epsilon cap would be exceeded"));
+      if (users.isEmpty()) {
+        String detail = "every local user with ratings has reached the policy's per-user"
+            + " epsilon cap";
+        safely(() -> listener.onPolicyRefusal(round, detail));
+        return fail(task, "policy_refused", detail, new IllegalStateException(detail));
+      }
+    }
+    for (UserRatings r : users) {
+      ratings += r.size();
     }
 
     float[] update;
@@ -353,6 +388,8 @@ public final class ClientSession {
 
     long budget = task.getTimeBudgetMillis();
     long deadline = budget > 0 ? startNanos + Duration.ofMillis(budget).toNanos() : Long.MAX_VALUE;
+    // the update is about to leave the device: from here on it counts against the users' caps
+    enforcer.record(admission);
     if (task.hasSecagg()) {
       SecAggConfig sc = task.getSecagg();
       if (users.size() > sc.getMaxWeight()) {

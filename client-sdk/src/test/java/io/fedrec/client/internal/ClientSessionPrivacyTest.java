@@ -342,4 +342,52 @@ class ClientSessionPrivacyTest {
     assertInstanceOf(StepResult.Participated.class, result);
     assertArrayEquals(unclippedSum(model0, usersWithRatings()), fake.uploads.get(0).values());
   }
+
+  @Test
+  void policy_refusesATaskBelowItsNoiseFloor_andTellsCoordinatorAndHost() {
+    fake.thenTask(task(1, model0, "central", CLIP_NORM));
+    ClientSession session = session(data);
+    session.policy(new PolicyEnforcer(
+        io.fedrec.client.PrivacyPolicy.builder().minNoiseMultiplier(1.5).build()));
+    StepResult r = session.step();
+    assertTrue(r instanceof StepResult.Failed, r.toString());
+    assertEquals(1, fake.failures.size());
+    assertEquals("policy_refused", fake.failures.get(0).getReason());
+    assertEquals("noise multiplier 1.0 is below the policy's floor 1.5",
+        fake.failures.get(0).getDetail());
+    assertTrue(listener.events.contains(
+        "policyRefusal 1 noise multiplier 1.0 is below the policy's floor 1.5"), listener.events.toString());
+    assertTrue(fake.uploads.isEmpty(), "nothing may be uploaded");
+    assertTrue(fake.downloads.isEmpty(), "refused before downloading");
+  }
+
+  @Test
+  void policy_leavesOutUsersAtTheirCap_andRefusesWhenNoneRemain() {
+    // one round at q = 1, z = 1 costs each user more than epsilon 1 at delta 1e-6
+    io.fedrec.client.PrivacyPolicy capped =
+        io.fedrec.client.PrivacyPolicy.builder().perUserEpsilonCap(1, 1e-6).build();
+    fake.thenTask(task(1, model0, "central", CLIP_NORM));
+    ClientSession session = session(data);
+    session.policy(new PolicyEnforcer(capped));
+    StepResult r = session.step();
+    assertTrue(r instanceof StepResult.Failed, r.toString());
+    assertEquals("policy_refused", fake.failures.get(0).getReason());
+    assertTrue(listener.events.contains("usersExcluded 1 3"), listener.events.toString());
+    assertTrue(fake.uploads.isEmpty());
+
+    // a cap that allows exactly one round: the first task trains all three, the second none
+    double one = io.fedrec.core.dp.RdpAccountant.create().compose(1.0, 1.0, 1).epsilon(1e-6);
+    PolicyEnforcer enforcer = new PolicyEnforcer(
+        io.fedrec.client.PrivacyPolicy.builder().perUserEpsilonCap(one * 1.01, 1e-6).build());
+    ClientSession again = session(data);
+    again.policy(enforcer);
+    fake.thenTask(task(2, model0, "central", CLIP_NORM));
+    StepResult ok = again.step();
+    assertTrue(ok instanceof StepResult.Participated, ok.toString());
+    assertEquals(3, ((StepResult.Participated) ok).users());
+    assertEquals(one, enforcer.epsilonOf("alice").getAsDouble(), 1e-9);
+    fake.thenTask(task(3, model0, "central", CLIP_NORM));
+    StepResult refused = again.step();
+    assertTrue(refused instanceof StepResult.Failed, refused.toString());
+  }
 }

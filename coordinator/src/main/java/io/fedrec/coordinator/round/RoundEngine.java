@@ -1172,7 +1172,8 @@ public final class RoundEngine {
           .setSamplingRate(privacy.samplingRate())
           .setDelta(privacy.delta())
           .setEpsilonBudget(privacy.epsilon())
-          .setEpsilonSpent(epsilonSpentRdp);
+          .setEpsilonSpent(epsilonSpentRdp)
+          .setUsersPerRound(privacy.usersPerRound());
       if (privacy.mode() == PrivacySettings.Mode.DISTRIBUTED) {
         b.setMinSurvivors(Math.min(config.clientsPerRound(), config.minClients()));
       }

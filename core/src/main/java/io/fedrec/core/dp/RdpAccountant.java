@@ -148,6 +148,53 @@ public final class RdpAccountant implements PrivacyAccountant {
   /**
    * Epsilon for {@code delta} in {@code (0, 1)} by Balle et al. 2020, Theorem 21 (class comment).
    */
+  /**
+   * The RDP of one step of the sampled Gaussian at this accountant's orders, to compose into many
+   * accountants with {@link #composeRdp} (a client accounting for each of its users computes the
+   * step once per round).
+   */
+  public double[] stepRdp(double samplingRate, double noiseMultiplier) {
+    AccountingChecks.samplingRateOrZero(samplingRate);
+    AccountingChecks.noiseMultiplier(noiseMultiplier);
+    double[] add = new double[orders.length];
+    if (samplingRate == 0.0) {
+      return add;
+    }
+    for (int k = 0; k < orders.length; k++) {
+      add[k] = sampledGaussianRdp(samplingRate, noiseMultiplier, orders[k]);
+    }
+    return add;
+  }
+
+  /**
+   * Adds a per-order RDP increment from {@link #stepRdp} of an accountant with the same orders.
+   *
+   * @throws IllegalArgumentException if the length differs or a value is negative or not finite
+   */
+  public synchronized RdpAccountant composeRdp(double[] increment) {
+    if (increment == null || increment.length != orders.length) {
+      throw new IllegalArgumentException("increment must have one value per order ("
+          + orders.length + ")");
+    }
+    for (double v : increment) {
+      if (!(v >= 0) || Double.isInfinite(v)) {
+        throw new IllegalArgumentException("increment values must be >= 0 and finite."
+            + " Provided value: " + v);
+      }
+    }
+    for (int k = 0; k < orders.length; k++) {
+      rdp[k] += increment[k];
+    }
+    return this;
+  }
+
+  /** An independent accountant with the same orders and the same RDP so far. */
+  public synchronized RdpAccountant copy() {
+    RdpAccountant c = new RdpAccountant(orders.clone());
+    System.arraycopy(rdp, 0, c.rdp, 0, rdp.length);
+    return c;
+  }
+
   @Override
   public synchronized double epsilon(double delta) {
     return Math.max(0.0, epsilonAt(bestOrderIndex(delta), delta));

@@ -1,6 +1,7 @@
 package io.fedrec.examples.partner;
 
 import io.fedrec.client.FederatedClient;
+import io.fedrec.client.PrivacyPolicy;
 import io.fedrec.client.Recommendation;
 import io.fedrec.client.RetryPolicy;
 import io.fedrec.core.model.GlobalModel;
@@ -75,6 +76,13 @@ public final class PartnerApp implements AutoCloseable {
           .executor(scheduler)
           .listener(log)
           .rpcTimeout(settings.rpcTimeout())
+          // The platform's privacy floor. This demo joins a development coordinator that may run
+          // without privacy, so it accepts every mode; a production platform narrows it, e.g.
+          // allowedModes("distributed"), requireSecureAggregation(true), perUserEpsilonCap(10,
+          // 1e-6) (see docs/sdk.md, "Privacy policy").
+          .privacyPolicy(PrivacyPolicy.builder()
+              .allowedModes("none", "central", "distributed")
+              .build())
           // Back off from a failing coordinator up to 2 minutes; the platform keeps serving with
           // the last model meanwhile, so there is no hurry.
           .retryPolicy(RetryPolicy.builder()
