@@ -93,6 +93,22 @@ public final class SecAggClient {
     return new SecAggClient(parameters, index, graph, random);
   }
 
+  /**
+   * A client drawing its secrets from a new {@link SecureRandom}, reusing {@code graph}, which
+   * must be {@code parameters.graph()}: for drivers that host many clients (benchmarks,
+   * simulations), where recomputing the graph per client would cost O(n) each.
+   *
+   * @throws IllegalArgumentException if the graph is not the parameters' graph
+   */
+  public static SecAggClient create(SecAggParameters parameters, int index, NeighbourGraph graph) {
+    if (graph.cohortSize() != parameters.cohortSize()
+        || graph.neighbours() != parameters.neighbours()) {
+      throw new IllegalArgumentException("graph must be the parameters' graph (n = "
+          + parameters.cohortSize() + ", k = " + parameters.neighbours() + ")");
+    }
+    return new SecAggClient(parameters, index, graph, new SecureRandom());
+  }
+
   public int index() {
     return index;
   }

@@ -70,7 +70,13 @@ public final class SecAggServer {
     return new SecAggServer(parameters, parameters.graph());
   }
 
-  static SecAggServer create(SecAggParameters parameters, NeighbourGraph graph) {
+  /** A server reusing {@code graph}, which must be {@code parameters.graph()}. */
+  public static SecAggServer create(SecAggParameters parameters, NeighbourGraph graph) {
+    if (graph.cohortSize() != parameters.cohortSize()
+        || graph.neighbours() != parameters.neighbours()) {
+      throw new IllegalArgumentException("graph must be the parameters' graph (n = "
+          + parameters.cohortSize() + ", k = " + parameters.neighbours() + ")");
+    }
     return new SecAggServer(parameters, graph);
   }
 
