@@ -42,8 +42,9 @@ import java.util.function.IntFunction;
  * </ul>
  *
  * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar io.fedrec.benchmarks.SecAggCostBench
- * [--n 100,1000] [--d 10000,100000,1000000] [--dropout 0,0.1,0.3] [--threads 2]}. Prints one
- * table row per cell (tab-separated with a header). Not run in CI.
+ * [--n 100,1000] [--d 10000,100000,1000000] [--dropout 0,0.1,0.3] [--threads 2] [--repeat 2]}.
+ * Runs each cell {@code --repeat} times and prints the last (the earlier ones warm the JIT up);
+ * one tab-separated row per cell, with a header. Not run in CI.
  */
 public final class SecAggCostBench {
   private SecAggCostBench() {}
@@ -53,12 +54,14 @@ public final class SecAggCostBench {
     int[] ds = {10_000, 100_000, 1_000_000};
     double[] dropouts = {0, 0.1, 0.3};
     int threads = 2;
+    int repeat = 2;
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "--n" -> ns = ints(args[i + 1]);
         case "--d" -> ds = ints(args[i + 1]);
         case "--dropout" -> dropouts = doubles(args[i + 1]);
         case "--threads" -> threads = Integer.parseInt(args[i + 1]);
+        case "--repeat" -> repeat = Integer.parseInt(args[i + 1]);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -72,7 +75,11 @@ public final class SecAggCostBench {
       for (int n : ns) {
         for (int d : ds) {
           for (double p : dropouts) {
-            System.out.println(run(n, d, p, pool));
+            String row = null;
+            for (int r = 0; r < repeat; r++) {
+              row = run(n, d, p, pool); // the earlier repetitions warm the JIT up for this size
+            }
+            System.out.println(row);
           }
         }
       }

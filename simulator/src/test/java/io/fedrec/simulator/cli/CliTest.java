@@ -469,4 +469,28 @@ class CliTest {
     assertUsage(run("client", "--target", "localhost:1", "--data",
         tmp.resolve("absent.csv").toString()), "does not exist");
   }
+
+  @Test
+  void audit_needsALedgerOrEmpirical_andValidatesTheEmpiricalFlags() {
+    assertUsage(run("audit"), "--ledger is required (or --empirical)");
+    assertUsage(run("audit", "--empirical", "--ledger", "x.jsonl"),
+        "--empirical cannot be combined with --ledger or --public-key");
+    assertUsage(run("audit", "--empirical", "--canaries", "10"),
+        "--canaries must be a multiple of 4. Provided value: 10");
+    assertUsage(run("audit", "--empirical", "--privacy", "local"),
+        "--privacy must be one of none, central, distributed. Provided value: local");
+  }
+
+  @Test
+  void audit_empiricalWithoutNoise_findsTheCanariesAndPrintsJson() throws Exception {
+    Run r = run("audit", "--empirical", "--privacy", "none", "--users", "300", "--canaries",
+        "40", "--rounds", "40", "--json");
+    assertEquals(0, r.code(), r.err());
+    @SuppressWarnings("unchecked")
+    Map<String, Object> result = (Map<String, Object>) MiniJson.parse(r.out().trim());
+    assertEquals("none", result.get("privacy_mode"));
+    assertEquals(20.0, result.get("guesses"));
+    assertTrue((Double) result.get("correct") >= 18, result.toString());
+    assertTrue((Double) result.get("epsilon_lower_bound") > 0.5, result.toString());
+  }
 }
