@@ -390,6 +390,17 @@ public final class ClientSession {
     long deadline = budget > 0 ? startNanos + Duration.ofMillis(budget).toNanos() : Long.MAX_VALUE;
     // the update is about to leave the device: from here on it counts against the users' caps
     enforcer.record(admission);
+    if (task.getPrivacy().getMode().equals("local") && !task.hasSecagg()) {
+      // local DP: the submission itself carries the full noise before it leaves the device
+      try {
+        update = new DistributedNoise(task.getPrivacy().getClipNorm(),
+            task.getPrivacy().getNoiseMultiplier(), DistributedNoise.LOCAL_SCALE, update.length, 1)
+            .noisyCopy(update, rounding(), noise());
+      } catch (IllegalArgumentException e) {
+        return fail(task, "training_error", "invalid local privacy parameters: "
+            + e.getMessage(), e);
+      }
+    }
     if (task.hasSecagg()) {
       SecAggConfig sc = task.getSecagg();
       if (users.size() > sc.getMaxWeight()) {
@@ -596,9 +607,11 @@ public final class ClientSession {
             System.arraycopy(encoded, 0, input, 0, numParameters);
             input[numParameters] = (int) t.weight & ((int) ((1L << t.parameters.bits()) - 1));
             PrivacyConfig privacy = t.task.getPrivacy();
-            if (privacy.getMode().equals("distributed")) {
+            if (privacy.getMode().equals("distributed") || privacy.getMode().equals("local")) {
+              // local: the full noise on this update alone, whatever the task says
+              int survivors = privacy.getMode().equals("local") ? 1 : privacy.getMinSurvivors();
               new DistributedNoise(privacy.getClipNorm(), privacy.getNoiseMultiplier(),
-                  t.task.getSecagg().getScale(), numParameters, privacy.getMinSurvivors())
+                  t.task.getSecagg().getScale(), numParameters, survivors)
                   .addNoise(input, t.parameters.bits(), noise());
             }
             MaskedInput masked = client(t).maskedInput(

@@ -45,7 +45,12 @@ public record PrivacySettings(
      * Clients clip, encode and add discrete Gaussian noise; secure aggregation reveals only the
      * noisy sum (Kairouz, Liu, Steinke 2021). Requires secure aggregation.
      */
-    DISTRIBUTED("distributed");
+    DISTRIBUTED("distributed"),
+    /**
+     * Each client adds the full noise to its own submission (local DP, for comparison): the
+     * coordinator may see every submission, so no amplification by sampling is accounted.
+     */
+    LOCAL("local");
 
     private final String key;
 
@@ -65,7 +70,7 @@ public record PrivacySettings(
         }
       }
       throw new IllegalArgumentException(
-          "privacy_mode must be one of none, central, distributed. Provided value: " + key);
+          "privacy_mode must be one of none, central, distributed, local. Provided value: " + key);
     }
   }
 
@@ -94,8 +99,15 @@ public record PrivacySettings(
     }
   }
 
-  /** Expected fraction of the population in a round. */
+  /**
+   * The sampling rate the accountant uses: the expected fraction of the population in a round;
+   * 1 in local mode, where every submission is released to the coordinator as it is and sampling
+   * amplifies nothing against it.
+   */
   public double samplingRate() {
+    if (mode == Mode.LOCAL) {
+      return 1.0;
+    }
     return mode == Mode.NONE ? 0 : (double) usersPerRound / population;
   }
 

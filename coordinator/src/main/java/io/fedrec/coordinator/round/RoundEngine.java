@@ -145,11 +145,11 @@ public final class RoundEngine {
       }
       privacy = p;
       privacyRoundLimit = roundsWithinBudget(p, config.rounds());
-      if (p.mode() == PrivacySettings.Mode.DISTRIBUTED) {
+      if (clientNoise(p)) {
         // fails closed now, not mid-round, if the noise cannot be encoded
         distributedNoise(config.clientsPerRound());
         aggregation = new DistributedSumAggregation(p.clipNorm(), p.noiseMultiplier(),
-            p.usersPerRound()).create();
+            p.usersPerRound(), config.secagg().enabled()).create();
       } else {
         aggregation = new CentralGaussianAggregation(p.clipNorm(), p.noiseMultiplier(),
             p.usersPerRound(), b.noiseRandom != null ? b.noiseRandom : RandomSource.secure())
@@ -909,17 +909,28 @@ public final class RoundEngine {
    */
   private int bitsFor(int n) {
     int plain = config.secagg().bitsFor(n);
-    if (privacy.mode() != PrivacySettings.Mode.DISTRIBUTED) {
+    if (!clientNoise(privacy)) {
       return plain;
     }
     return Math.max(plain, distributedNoise(n).bitsFor(n, config.secagg().maxMagnitude()));
   }
 
-  /** The clients' noise in distributed mode; {@code n} only bounds the survivors below. */
+  /** Whether the clients add the noise (distributed and local modes). */
+  private static boolean clientNoise(PrivacySettings p) {
+    return p.mode() == PrivacySettings.Mode.DISTRIBUTED || p.mode() == PrivacySettings.Mode.LOCAL;
+  }
+
+  /** The noise each client adds, at the survivors floor the task announces. */
+  private int minSurvivors() {
+    return privacy.mode() == PrivacySettings.Mode.LOCAL
+        ? 1 : Math.min(config.clientsPerRound(), config.minClients());
+  }
+
+  /** The clients' noise; {@code n} only bounds the survivors below. */
   private DistributedNoise distributedNoise(int n) {
     return new DistributedNoise(privacy.clipNorm(), privacy.noiseMultiplier(),
-        config.secagg().scale(), config.shape().numParameters(),
-        Math.min(n, config.minClients()));
+        config.secagg().enabled() ? config.secagg().scale() : DistributedNoise.LOCAL_SCALE,
+        config.shape().numParameters(), Math.min(n, minSurvivors()));
   }
 
   /** The encoding of a cohort of {@code n}, with the (possibly noise-widened) bits. */
@@ -1014,7 +1025,7 @@ public final class RoundEngine {
     int numParameters = config.shape().numParameters();
     float[] decoded = sa.encoding.decode(java.util.Arrays.copyOf(sum, numParameters));
     long weight = sa.encoding.signedValue(sum[numParameters]);
-    if (privacy.mode() == PrivacySettings.Mode.DISTRIBUTED) {
+    if (clientNoise(privacy)) {
       // the weight coordinate is noisy too; the mean uses the fixed expected weight
       sa.noisyWeight = weight;
       weight = result.survivors().length;
@@ -1174,8 +1185,8 @@ public final class RoundEngine {
           .setEpsilonBudget(privacy.epsilon())
           .setEpsilonSpent(epsilonSpentRdp)
           .setUsersPerRound(privacy.usersPerRound());
-      if (privacy.mode() == PrivacySettings.Mode.DISTRIBUTED) {
-        b.setMinSurvivors(Math.min(config.clientsPerRound(), config.minClients()));
+      if (clientNoise(privacy)) {
+        b.setMinSurvivors(minSurvivors());
       }
     }
     return b.build();

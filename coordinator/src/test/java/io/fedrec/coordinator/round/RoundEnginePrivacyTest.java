@@ -214,10 +214,10 @@ class RoundEnginePrivacyTest {
     assertEquals("privacy_delta must be in (0, 1). Provided value: 1.5", e.getMessage());
 
     Properties badMode = c.toProperties();
-    badMode.setProperty("privacy_mode", "local");
+    badMode.setProperty("privacy_mode", "shuffle");
     e = assertThrows(IllegalArgumentException.class, () -> FederationConfig.fromProperties(badMode));
-    assertEquals("privacy_mode must be one of none, central, distributed. Provided value: local",
-        e.getMessage());
+    assertEquals("privacy_mode must be one of none, central, distributed, local. Provided value:"
+        + " shuffle", e.getMessage());
   }
 
   @Test

@@ -46,6 +46,9 @@ public record DistributedNoise(
   /** Smallest per-client variance accepted (encoded units); below it tau is not negligible. */
   public static final long MIN_CLIENT_VARIANCE = 4;
 
+  /** Fixed-point scale of local DP noise when there is no secure aggregation to dictate one. */
+  public static final double LOCAL_SCALE = 1 << 16;
+
   /** Headroom of the modulus above the largest noiseless sum, in standard deviations. */
   public static final double TAIL_SIGMAS = 12;
 
@@ -141,6 +144,29 @@ public record DistributedNoise(
   /** A sampler of this client's noise. */
   public DiscreteGaussianSampler sampler(RandomSource random) {
     return DiscreteGaussianSampler.ofSigmaSquared(clientVarianceUnits(), BigInteger.ONE, random);
+  }
+
+  /**
+   * Local DP without secure aggregation: encodes {@code update} at {@code scale} with stochastic
+   * rounding, adds this client's discrete Gaussian noise to every coordinate in exact integer
+   * arithmetic, and decodes back to floats. (With {@code minSurvivors = 1} the output alone is the
+   * Gaussian mechanism with noise multiplier {@code z}.)
+   */
+  public float[] noisyCopy(
+      float[] update, java.util.random.RandomGenerator rounding, RandomSource random) {
+    if (update.length != dimension) {
+      throw new IllegalArgumentException("update must have " + dimension + " values. Provided: "
+          + update.length);
+    }
+    DiscreteGaussianSampler sampler = sampler(random);
+    float[] out = new float[update.length];
+    for (int i = 0; i < update.length; i++) {
+      double y = update[i] * scale;
+      double floor = Math.floor(y);
+      long v = (long) floor + (rounding.nextDouble() < y - floor ? 1 : 0) + sampler.sample();
+      out[i] = (float) (v / scale);
+    }
+    return out;
   }
 
   /**

@@ -22,8 +22,20 @@ public final class DistributedSumAggregation implements AggregationFactory {
   private final double clipNorm;
   private final double noiseMultiplier;
   private final long expectedWeight;
+  private final boolean single;
 
+  /** Distributed DP: exactly one securely aggregated sum per round. */
   public DistributedSumAggregation(double clipNorm, double noiseMultiplier, long expectedWeight) {
+    this(clipNorm, noiseMultiplier, expectedWeight, true);
+  }
+
+  /**
+   * @param single true: exactly one (securely aggregated) sum per round; false: any number of
+   *     already noised submissions (local DP), summed exactly
+   */
+  public DistributedSumAggregation(
+      double clipNorm, double noiseMultiplier, long expectedWeight, boolean single) {
+    this.single = single;
     this.clipNorm = Checks.positiveFinite("clip_norm", clipNorm);
     this.noiseMultiplier = Checks.positiveFinite("noise_multiplier", noiseMultiplier);
     this.expectedWeight = Checks.inRange("expected_weight", expectedWeight, 1, Long.MAX_VALUE / 2);
@@ -39,18 +51,22 @@ public final class DistributedSumAggregation implements AggregationFactory {
 
       @Override
       public String name() {
-        return "distributed_gaussian";
+        return single ? "distributed_gaussian" : "local_gaussian";
       }
     };
   }
 
   private final class Round implements AggregationProcess.RoundAggregator {
     private final int dimension;
+    private final FixedPointSum total;
     private ClientContribution sum;
+    private int count;
+    private long weight;
     private boolean finished;
 
     Round(int dimension) {
       this.dimension = dimension;
+      this.total = new FixedPointSum(dimension);
     }
 
     @Override
@@ -58,7 +74,7 @@ public final class DistributedSumAggregation implements AggregationFactory {
       if (finished) {
         throw new IllegalStateException("aggregator already finished");
       }
-      if (sum != null) {
+      if (single && sum != null) {
         throw new IllegalStateException("distributed privacy accepts only the one securely"
             + " aggregated sum per round; a second contribution was offered");
       }
@@ -66,12 +82,15 @@ public final class DistributedSumAggregation implements AggregationFactory {
         throw new IllegalArgumentException("sum must have " + dimension + " values. Provided: "
             + c.update().length);
       }
+      total.add(c.update());
       sum = c;
+      count++;
+      weight += c.weight();
     }
 
     @Override
     public synchronized int count() {
-      return sum == null ? 0 : 1;
+      return count;
     }
 
     @Override
@@ -83,12 +102,8 @@ public final class DistributedSumAggregation implements AggregationFactory {
       if (sum == null) {
         throw new IllegalStateException("no securely aggregated sum; round not published");
       }
-      float[] mean = new float[dimension];
-      float[] s = sum.update();
-      for (int i = 0; i < dimension; i++) {
-        mean[i] = (float) (s[i] / (double) expectedWeight);
-      }
-      return new AggregateResult(mean, 1, sum.weight(), Map.of(
+      float[] mean = total.divide(expectedWeight);
+      return new AggregateResult(mean, count, weight, Map.of(
           "mean_update_norm", FixedPointSum.norm(mean),
           "clip_norm", clipNorm,
           "noise_multiplier", noiseMultiplier,

@@ -104,4 +104,25 @@ class DistributedNoiseTest {
         new DistributedSumAggregation(0.5, 1.2, 40).create().begin(1, 3);
     assertThrows(IllegalStateException.class, empty::finish);
   }
+
+  /**
+   * Local DP without secure aggregation: the noisy copy of a constant update is centred on it
+   * with variance (z Delta)^2 / scale^2 per coordinate (z-tests, false-failure rate 1e-6 each).
+   */
+  @Test
+  void noisyCopy_isCentredOnTheUpdateWithTheFullVariance() {
+    int d = 20_000;
+    DistributedNoise n = new DistributedNoise(0.01, 1.0, 1024, d, 1);
+    float[] update = new float[d];
+    java.util.Arrays.fill(update, 0.25f);
+    float[] noisy = n.noisyCopy(update, new java.util.SplittableRandom(3), RandomSource.seeded(4));
+    long[] units = new long[d];
+    for (int i = 0; i < d; i++) {
+      units[i] = Math.round((noisy[i] - 0.25) * 1024); // the update is exactly 256 units
+    }
+    double v = n.clientVarianceUnits().doubleValue();
+    SamplerStatistics.Moments expected = new SamplerStatistics.Moments(0, v, 3 * v * v);
+    SamplerStatistics.assertMean(units, expected);
+    SamplerStatistics.assertVariance(units, expected);
+  }
 }

@@ -128,8 +128,10 @@ final class SimulateCommand implements Callable<Integer> {
 
   @Option(names = "--privacy", paramLabel = "MODE", defaultValue = "distributed",
       description = "user-level differential privacy: none, central (clients clip, the"
-          + " coordinator adds Gaussian noise) or distributed (clients clip and add discrete"
-          + " Gaussian noise; needs --secagg on) (default: ${DEFAULT-VALUE})")
+          + " coordinator adds Gaussian noise), distributed (clients clip and add discrete"
+          + " Gaussian noise; needs --secagg on) or local (each client adds the full noise to its"
+          + " own submission; accounted without sampling amplification) (default:"
+          + " ${DEFAULT-VALUE})")
   String privacy;
 
   @Option(names = "--metrics", paramLabel = "LIST",
@@ -452,11 +454,12 @@ final class SimulateCommand implements Callable<Integer> {
       case "none":
         if (epsilon != null || noiseMultiplier != null) {
           throw CliException.usage(
-              "--epsilon and --noise-multiplier need --privacy central or distributed");
+              "--epsilon and --noise-multiplier need --privacy central, distributed or local");
         }
         return null;
       case "central":
       case "distributed":
+      case "local":
         if (privacy.equals("distributed") && !"on".equals(secagg)) {
           throw CliException.usage("--privacy distributed needs --secagg on: each client adds"
               + " only a share of the noise, which protects nobody unless the coordinator sees"
@@ -469,11 +472,8 @@ final class SimulateCommand implements Callable<Integer> {
           throw Flags.rename(e, Map.of("epsilon", "--epsilon", "delta", "--delta",
               "clipNorm", "--clip", "noiseMultiplier", "--noise-multiplier"), null);
         }
-      case "local":
-        throw CliException.usage("--privacy local is not implemented in this version;"
-            + " use none, central or distributed");
       default:
-        throw CliException.usage("--privacy must be one of none, central, distributed."
+        throw CliException.usage("--privacy must be one of none, central, distributed, local."
             + " Provided value: " + privacy);
     }
   }

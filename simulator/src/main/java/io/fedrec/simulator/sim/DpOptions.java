@@ -12,8 +12,9 @@ import io.fedrec.core.model.Checks;
  * @param clipNorm L2 bound per user's contribution, > 0
  * @param noiseMultiplier noise standard deviation over clipNorm; 0 = the smallest that fits all
  *     rounds in the budget
- * @param mode {@code central} (the coordinator adds the noise) or {@code distributed} (the clients
- *     add discrete Gaussian noise under secure aggregation)
+ * @param mode {@code central} (the coordinator adds the noise), {@code distributed} (the clients
+ *     add discrete Gaussian noise under secure aggregation) or {@code local} (each client adds the
+ *     full noise to its own submission)
  */
 public record DpOptions(
     double epsilon, double delta, double clipNorm, double noiseMultiplier, String mode) {
@@ -24,9 +25,9 @@ public record DpOptions(
   }
 
   public DpOptions {
-    if (!"central".equals(mode) && !"distributed".equals(mode)) {
+    if (!"central".equals(mode) && !"distributed".equals(mode) && !"local".equals(mode)) {
       throw new IllegalArgumentException(
-          "privacy mode must be central or distributed. Provided value: " + mode);
+          "privacy mode must be central, distributed or local. Provided value: " + mode);
     }
     Checks.positiveFinite("epsilon", epsilon);
     if (!(delta > 0 && delta < 1)) {

@@ -67,7 +67,7 @@ class CliTest {
   @Test
   void simulate_privacyDp_exit2WithMessage() {
     assertUsage(run("simulate", "--privacy", "dp"),
-        "--privacy must be one of none, central, distributed. Provided value: dp");
+        "--privacy must be one of none, central, distributed, local. Provided value: dp");
   }
 
   @Test
@@ -102,9 +102,20 @@ class CliTest {
   }
 
   @Test
-  void simulate_privacyLocal_exit2NotImplemented() {
-    assertUsage(run("simulate", "--privacy", "local", "--epsilon", "8"),
-        "--privacy local is not implemented in this version; use none, central or distributed");
+  void simulate_privacyLocal_runsAndAccountsWithoutSamplingAmplification() throws Exception {
+    Path out = tmp.resolve("local");
+    Run r = run("simulate", "--privacy", "local", "--epsilon", "8", "--secagg", "off",
+        "--users", "3000", "--users-per-client", "1", "--rounds", "3", "--clients-per-round",
+        "20", "--eval-every", "3", "--out", out.toString());
+    assertEquals(0, r.code(), r.err());
+    @SuppressWarnings("unchecked")
+    Map<String, Object> summary = (Map<String, Object>) MiniJson.parse(
+        Files.readString(out.resolve(SimulationReport.SUMMARY), StandardCharsets.UTF_8));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> privacy = (Map<String, Object>) summary.get("privacy");
+    assertEquals("local", privacy.get("mode"));
+    assertEquals(1.0, privacy.get("sampling_rate"));
+    assertTrue((Double) privacy.get("epsilon") <= 8, privacy.toString());
   }
 
   @Test
@@ -122,7 +133,7 @@ class CliTest {
   @Test
   void simulate_epsilonWithoutPrivacy_exit2() {
     assertUsage(run("simulate", "--privacy", "none", "--epsilon", "8"),
-        "--epsilon and --noise-multiplier need --privacy central or distributed");
+        "--epsilon and --noise-multiplier need --privacy central, distributed or local");
   }
 
   @Test
