@@ -52,9 +52,23 @@ public final class CoordinatorServer {
    */
   public CoordinatorServer(
       ServerBuilder<?> builder, RoundEngine engine, ClientAuthentication authentication) {
+    this(builder, engine, authentication, null);
+  }
+
+  /**
+   * As {@link #CoordinatorServer(ServerBuilder, RoundEngine, ClientAuthentication)}, with a
+   * per-client rate limit ({@code null}: none); its refusals are exported as the gauge {@code
+   * requests_rate_limited}.
+   */
+  public CoordinatorServer(ServerBuilder<?> builder, RoundEngine engine,
+      ClientAuthentication authentication, ClientRateLimiter limiter) {
     this.engine = Objects.requireNonNull(engine, "engine");
+    if (limiter != null) {
+      engine.metrics().gauge("requests_rate_limited", limiter::rejected);
+    }
     this.server = builder
-        .addService(ServerInterceptors.intercept(new CoordinatorService(engine), authentication))
+        .addService(ServerInterceptors.intercept(new CoordinatorService(engine, limiter),
+            authentication))
         .addService(health.getHealthService())
         .maxInboundMessageSize(engine.config().maxChunkBytes() + 64 * 1024)
         .build();

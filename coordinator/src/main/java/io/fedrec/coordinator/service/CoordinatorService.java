@@ -36,16 +36,32 @@ public final class CoordinatorService extends CoordinatorGrpc.CoordinatorImplBas
 
   private final RoundEngine engine;
   private final int maxChunkBytes;
+  private final ClientRateLimiter limiter;
 
+  /** A service without a per-client rate limit. */
   public CoordinatorService(RoundEngine engine) {
+    this(engine, null);
+  }
+
+  /** A service whose every call first takes a token of its client from {@code limiter}. */
+  public CoordinatorService(RoundEngine engine, ClientRateLimiter limiter) {
     this.engine = Objects.requireNonNull(engine, "engine");
     this.maxChunkBytes = engine.config().maxChunkBytes();
+    this.limiter = limiter;
+  }
+
+  /** Checks the client id against the certificate and takes a rate-limit token. */
+  private void admit(String clientId) {
+    ClientAuthentication.checkClientId(clientId);
+    if (limiter != null) {
+      limiter.acquire(clientId);
+    }
   }
 
   @Override
   public void checkIn(CheckInRequest request, StreamObserver<CheckInResponse> responses) {
     try {
-      ClientAuthentication.checkClientId(request.getClientId());
+      admit(request.getClientId());
       responses.onNext(engine.checkIn(request));
       responses.onCompleted();
     } catch (RuntimeException e) {
@@ -57,7 +73,7 @@ public final class CoordinatorService extends CoordinatorGrpc.CoordinatorImplBas
   public void downloadModel(DownloadModelRequest request, StreamObserver<ModelChunk> responses) {
     GlobalModel model;
     try {
-      ClientAuthentication.checkClientId(request.getClientId());
+      admit(request.getClientId());
       model = engine.authorizeDownload(request);
     } catch (RuntimeException e) {
       responses.onError(toStatus(e));
@@ -82,7 +98,7 @@ public final class CoordinatorService extends CoordinatorGrpc.CoordinatorImplBas
   public void reportFailure(
       ReportFailureRequest request, StreamObserver<ReportFailureResponse> responses) {
     try {
-      ClientAuthentication.checkClientId(request.getClientId());
+      admit(request.getClientId());
       responses.onNext(engine.reportFailure(request));
       responses.onCompleted();
     } catch (RuntimeException e) {
@@ -93,7 +109,7 @@ public final class CoordinatorService extends CoordinatorGrpc.CoordinatorImplBas
   @Override
   public void secAggExchange(SecAggRequest request, StreamObserver<SecAggResponse> responses) {
     try {
-      ClientAuthentication.checkClientId(request.getClientId());
+      admit(request.getClientId());
       responses.onNext(engine.secAggExchange(request));
       responses.onCompleted();
     } catch (RuntimeException e) {
@@ -132,7 +148,7 @@ public final class CoordinatorService extends CoordinatorGrpc.CoordinatorImplBas
           if (chunk.hasValues() || chunk.getOffset() != 0) {
             throw invalid("the header chunk must not carry values");
           }
-          ClientAuthentication.checkClientId(chunk.getHeader().getClientId());
+          admit(chunk.getHeader().getClientId());
           submission = engine.beginSubmission(chunk.getHeader());
           if (submission.masked()) {
             residues = new int[submission.expectedLength()];

@@ -11,6 +11,7 @@ import io.fedrec.coordinator.service.CoordinatorServer;
 import io.fedrec.coordinator.store.StateStore;
 import io.fedrec.core.model.GlobalModel;
 import io.fedrec.coordinator.service.ClientAuthentication;
+import io.fedrec.coordinator.service.ClientRateLimiter;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.ServerCredentials;
 import io.grpc.TlsServerCredentials;
@@ -113,6 +114,11 @@ final class CoordinatorCommand implements Callable<Integer> {
       description = "serve plaintext gRPC without TLS: only for development on a trusted network")
   boolean insecure;
 
+  @Option(names = "--client-rate", paramLabel = "N", defaultValue = "100",
+      description = "requests per second each client may make (bursts of 2N); over it a request"
+          + " is refused with RESOURCE_EXHAUSTED; 0 disables the limit (default: ${DEFAULT-VALUE})")
+  double clientRate;
+
   @Option(names = "--metrics-port", paramLabel = "PORT",
       description = "serve Prometheus metrics (GET /metrics) and readiness (GET /ready) over"
           + " HTTP on this TCP port, 0 for any free one (default: off)")
@@ -142,6 +148,10 @@ final class CoordinatorCommand implements Callable<Integer> {
     if (bind == null || bind.isBlank()) {
       throw CliException.usage("--bind must be a host name or address. Provided value: \""
           + bind + "\"");
+    }
+    if (!(clientRate >= 0) || Double.isInfinite(clientRate) || (clientRate > 0 && clientRate < 0.5)) {
+      throw CliException.usage("--client-rate must be 0 (no limit) or in [0.5, infinity)."
+          + " Provided value: " + clientRate);
     }
     InetSocketAddress metricsAddress = metricsAddress();
     ServerCredentials credentials = serverCredentials();
@@ -183,7 +193,8 @@ final class CoordinatorCommand implements Callable<Integer> {
         NettyServerBuilder.forAddress(new InetSocketAddress(bind, port), credentials),
         engine, clientCa != null
             ? ClientAuthentication.requireCertificates()
-            : ClientAuthentication.none());
+            : ClientAuthentication.none(),
+        clientRate == 0 ? null : new ClientRateLimiter(clientRate, 2 * clientRate));
     try {
       server.start();
     } catch (IOException e) {
