@@ -4,6 +4,7 @@ import com.codahale.metrics.jmx.JmxReporter;
 import io.fedrec.coordinator.metrics.PrometheusEndpoint;
 import io.fedrec.coordinator.round.EngineStatus;
 import io.fedrec.coordinator.round.FederationConfig;
+import io.fedrec.coordinator.round.PrivacySettings;
 import io.fedrec.coordinator.round.RoundEngine;
 import io.fedrec.coordinator.round.RoundListener;
 import io.fedrec.coordinator.round.RoundRecord;
@@ -110,6 +111,11 @@ final class CoordinatorCommand implements Callable<Integer> {
           + " one, and binds client_id to the certificate's common name (mutual TLS)")
   Path clientCa;
 
+  @Option(names = "--allow-no-privacy",
+      description = "run a federation without differential privacy (privacy_mode none); refused"
+          + " unless asked for explicitly")
+  boolean allowNoPrivacy;
+
   @Option(names = "--insecure",
       description = "serve plaintext gRPC without TLS: only for development on a trusted network")
   boolean insecure;
@@ -156,6 +162,11 @@ final class CoordinatorCommand implements Callable<Integer> {
     InetSocketAddress metricsAddress = metricsAddress();
     ServerCredentials credentials = serverCredentials();
     FederationConfig federation = federationConfig();
+    if (federation.privacy().mode() == PrivacySettings.Mode.NONE && !allowNoPrivacy) {
+      throw CliException.usage("the federation has no differential privacy (privacy_mode none):"
+          + " set privacy_mode (central, distributed or local) and its keys in --config, or pass"
+          + " --allow-no-privacy to run without it");
+    }
     StateStore store;
     try {
       store = stateDir == null ? StateStore.inMemory() : StateStore.directory(stateDir);

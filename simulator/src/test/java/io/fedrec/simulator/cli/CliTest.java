@@ -440,6 +440,14 @@ class CliTest {
   }
 
   @Test
+  void coordinator_withoutPrivacy_refusedUnlessAllowed() {
+    assertUsage(run("coordinator", "--num-items", "10", "--insecure"),
+        "the federation has no differential privacy (privacy_mode none): set privacy_mode"
+            + " (central, distributed or local) and its keys in --config, or pass"
+            + " --allow-no-privacy to run without it");
+  }
+
+  @Test
   void coordinator_withoutNumItems_exit2() {
     assertUsage(run("coordinator", "--port", "0", "--insecure"), "--num-items is required");
   }

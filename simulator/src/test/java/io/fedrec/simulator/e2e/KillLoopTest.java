@@ -83,7 +83,7 @@ class KillLoopTest {
     Path config = Federations.writeConfig(tmp.resolve("federation.properties"), split, rounds, 1);
     Path state = tmp.resolve("state");
     String port = Integer.toString(Federations.freePort());
-    String[] coordinatorArgs = {"coordinator", "--port", port, "--bind", "127.0.0.1",
+    String[] coordinatorArgs = {"coordinator", "--port", port, "--bind", "127.0.0.1", "--allow-no-privacy",
         "--config", config.toString(), "--state-dir", state.toString(), "--exit-when-finished",
         "--insecure"};
     Pattern startLine = Pattern.compile("listening on 127\\.0\\.0\\.1:" + port

@@ -70,7 +70,7 @@ class MultiProcessFederationTest {
 
     GlobalModel federated;
     try (JvmProcess coordinator = JvmProcess.start("coordinator", tmp, "coordinator",
-            "--port", "0", "--bind", "127.0.0.1", "--config", config.toString(),
+            "--port", "0", "--bind", "127.0.0.1", "--allow-no-privacy", "--config", config.toString(),
             "--state-dir", state.toString(), "--exit-when-finished",
             "--tls-cert", certs.resolve("server.pem").toString(),
             "--tls-key", certs.resolve("server.key").toString(), "--client-ca", caFile)) {
