@@ -19,7 +19,10 @@ import io.grpc.TlsChannelCredentials;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -163,34 +166,159 @@ public final class FederatedClient implements AutoCloseable {
    * @throws IllegalStateException before the first model has arrived
    */
   public List<Recommendation> recommend(String userId, int k) {
-    Objects.requireNonNull(userId, "userId");
+    return recommend(userId, k, RecommendationFilter.DEFAULT);
+  }
+
+  /**
+   * As {@link #recommend(String, int)}, among the items {@code filter} allows (by default the
+   * unseen ones; see {@link RecommendationFilter}). Fewer than {@code k} items are returned when
+   * fewer are allowed.
+   *
+   * @throws IllegalArgumentException also if the filter names an item outside the catalogue
+   */
+  public List<Recommendation> recommend(String userId, int k, RecommendationFilter filter) {
+    Objects.requireNonNull(filter, "filter");
+    Snapshot s = requireSnapshot();
+    Checks.inRange("k", k, 1, s.model().numItems());
+    boolean[] allowed = filter.allowed(s.model().numItems());
+    return rank(s, userId, k, filter, allowed);
+  }
+
+  /**
+   * Scores of {@code items} for {@code userId} under the latest model, {@code b_u + b_i + p_u .
+   * q_i} as {@link #recommend} ranks them (the user reconstructed from her ratings, a new user
+   * folded in at once; without ratings, the item biases).
+   *
+   * @throws IllegalArgumentException for an unknown user or an item outside the catalogue
+   * @throws IllegalStateException before the first model has arrived
+   */
+  public float[] score(String userId, int... items) {
+    Objects.requireNonNull(items, "items");
+    Snapshot s = requireSnapshot();
+    GlobalModel model = s.model();
+    UserState user = userState(s, ratingsOf(userId));
+    float[] out = new float[items.length];
+    for (int j = 0; j < items.length; j++) {
+      int item = items[j];
+      if (item < 0 || item >= model.numItems()) {
+        throw new IllegalArgumentException("items must be in [0, " + model.numItems()
+            + "). Provided value: " + item);
+      }
+      out[j] = user.score(model, item);
+    }
+    return out;
+  }
+
+  /**
+   * Recommendations for many local users at once (a silo scoring all its users): every user is
+   * reconstructed once, then the user-by-item score matrix is computed block by block (blocks of
+   * {@value #SCORE_BLOCK_USERS} users by {@value #SCORE_BLOCK_ITEMS} items, so each block of item
+   * factors is read from memory once per block of users) and reduced to each user's top {@code k}.
+   * Each score is computed exactly as {@link #recommend(String, int, RecommendationFilter)}
+   * computes it, so the results are identical to calling it per user.
+   *
+   * @return recommendations by user id, in the order of {@code userIds}
+   */
+  public Map<String, List<Recommendation>> recommendAll(
+      Collection<String> userIds, int k, RecommendationFilter filter) {
+    Objects.requireNonNull(userIds, "userIds");
+    Objects.requireNonNull(filter, "filter");
+    Snapshot s = requireSnapshot();
+    GlobalModel model = s.model();
+    int numItems = model.numItems();
+    Checks.inRange("k", k, 1, numItems);
+    boolean[] allowed = filter.allowed(numItems);
+    List<String> ids = new ArrayList<>(userIds);
+    Map<String, List<Recommendation>> out = new LinkedHashMap<>();
+    for (int from = 0; from < ids.size(); from += SCORE_BLOCK_USERS) {
+      int to = Math.min(ids.size(), from + SCORE_BLOCK_USERS);
+      int m = to - from;
+      UserState[] users = new UserState[m];
+      boolean[][] seen = new boolean[m][];
+      TopK[] tops = new TopK[m];
+      for (int u = 0; u < m; u++) {
+        UserRatings r = ratingsOf(ids.get(from + u));
+        users[u] = userState(s, r);
+        seen[u] = filter.excludeSeen() ? seenItems(r, numItems) : null;
+        tops[u] = new TopK(k);
+      }
+      for (int i0 = 0; i0 < numItems; i0 += SCORE_BLOCK_ITEMS) {
+        int i1 = Math.min(numItems, i0 + SCORE_BLOCK_ITEMS);
+        for (int u = 0; u < m; u++) {
+          UserState user = users[u];
+          boolean[] sn = seen[u];
+          for (int item = i0; item < i1; item++) {
+            if (allowed[item] && (sn == null || !sn[item])) {
+              tops[u].offer(item, user.score(model, item));
+            }
+          }
+        }
+      }
+      for (int u = 0; u < m; u++) {
+        out.put(ids.get(from + u), tops[u].result());
+      }
+    }
+    return out;
+  }
+
+  /** Users per block of {@link #recommendAll}. */
+  static final int SCORE_BLOCK_USERS = 64;
+
+  /** Items per block of {@link #recommendAll} (64 x 4 KiB of factors at rank 16). */
+  static final int SCORE_BLOCK_ITEMS = 256;
+
+  private List<Recommendation> rank(
+      Snapshot s, String userId, int k, RecommendationFilter filter, boolean[] allowed) {
+    GlobalModel model = s.model();
+    UserRatings ratings = ratingsOf(userId);
+    UserState user = userState(s, ratings);
+    boolean[] seen = filter.excludeSeen() ? seenItems(ratings, model.numItems()) : null;
+    TopK top = new TopK(k);
+    for (int item = 0; item < model.numItems(); item++) {
+      if (allowed[item] && (seen == null || !seen[item])) {
+        top.offer(item, user.score(model, item));
+      }
+    }
+    return top.result();
+  }
+
+  private Snapshot requireSnapshot() {
     Snapshot s = currentSnapshot();
     if (s == null) {
       throw new IllegalStateException(
           "no global model yet: recommend is available once the first model has been downloaded");
     }
-    GlobalModel model = s.model();
-    int numItems = model.numItems();
-    Checks.inRange("k", k, 1, numItems);
+    return s;
+  }
+
+  private UserRatings ratingsOf(String userId) {
+    Objects.requireNonNull(userId, "userId");
     UserRatings ratings = data.ratings(userId);
     if (ratings == null) {
       throw new IllegalArgumentException("userId must be a user of the data source. Provided value: "
           + userId);
     }
-    UserState user = ratings.size() == 0
-        ? new UserState(new float[model.rank()], 0f)
-        : new LocalTrainer(s.config()).reconstruct(model, ratings);
+    return ratings;
+  }
+
+  /** The user's vector: folded in from her ratings now, or zero (item biases) without any. */
+  private static UserState userState(Snapshot s, UserRatings ratings) {
+    return ratings.size() == 0
+        ? new UserState(new float[s.model().rank()], 0f)
+        : new LocalTrainer(s.config()).reconstruct(s.model(), ratings);
+  }
+
+  private static boolean[] seenItems(UserRatings ratings, int numItems) {
     boolean[] seen = new boolean[numItems];
     for (int j = 0; j < ratings.size(); j++) {
-      seen[ratings.item(j)] = true;
-    }
-    TopK top = new TopK(k);
-    for (int item = 0; item < numItems; item++) {
-      if (!seen[item]) {
-        top.offer(item, user.score(model, item));
+      int item = ratings.item(j);
+      if (item < 0 || item >= numItems) {
+        throw new IllegalArgumentException("the user rated item " + item
+            + ", outside the catalogue of " + numItems + " items");
       }
+      seen[item] = true;
     }
-    return top.result();
+    return seen;
   }
 
   /**

@@ -314,6 +314,57 @@ class FederatedClientTest {
   }
 
   @Test
+  void recommend_withFilters_excludesAndRestrictsAndCanIncludeSeen() {
+    FederatedClient client = clientAfterOneRound();
+    List<Recommendation> all = bruteForce("alice", SHAPE.numItems());
+    int best = all.get(0).item();
+    List<Recommendation> excluded = client.recommend("alice", 5,
+        RecommendationFilter.builder().exclude(best).build());
+    assertEquals(all.subList(1, 6), excluded);
+    // candidates: only three items, one of them rated (0), which stays excluded
+    List<Recommendation> some = client.recommend("alice", 5,
+        RecommendationFilter.builder().candidates(0, 1, 2).build());
+    assertEquals(2, some.size());
+    for (Recommendation r : some) {
+      assertTrue(r.item() == 1 || r.item() == 2, r.toString());
+    }
+    // includeSeen: rated items compete again, scored like the others
+    List<Recommendation> withSeen = client.recommend("alice", SHAPE.numItems(),
+        RecommendationFilter.builder().includeSeen().build());
+    assertEquals(SHAPE.numItems(), withSeen.size());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> client.recommend("alice", 3, RecommendationFilter.builder().candidates(-1).build()));
+    assertEquals("candidates item ids must be in [0, " + SHAPE.numItems() + "). Provided value: -1",
+        e.getMessage());
+  }
+
+  @Test
+  void score_matchesTheRankingScores() {
+    FederatedClient client = clientAfterOneRound();
+    List<Recommendation> top = bruteForce("carol", 4);
+    int[] items = top.stream().mapToInt(Recommendation::item).toArray();
+    float[] scores = client.score("carol", items);
+    for (int j = 0; j < items.length; j++) {
+      assertEquals(top.get(j).score(), scores[j]);
+    }
+    assertThrows(IllegalArgumentException.class,
+        () -> client.score("carol", SHAPE.numItems()));
+    assertThrows(IllegalArgumentException.class, () -> client.score("nobody", 1));
+  }
+
+  @Test
+  void recommendAll_equalsPerUserRecommendations() {
+    FederatedClient client = clientAfterOneRound();
+    RecommendationFilter filter = RecommendationFilter.builder().exclude(5).build();
+    java.util.Map<String, List<Recommendation>> batch =
+        client.recommendAll(List.of("carol", "alice", "bob"), 6, filter);
+    assertEquals(List.of("carol", "alice", "bob"), List.copyOf(batch.keySet()));
+    for (String user : batch.keySet()) {
+      assertEquals(client.recommend(user, 6, filter), batch.get(user), user);
+    }
+  }
+
+  @Test
   void recommend_kCoversCatalogue_returnsAllUnratedItems() {
     FederatedClient client = clientAfterOneRound();
 
