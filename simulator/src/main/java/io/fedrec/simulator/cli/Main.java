@@ -61,7 +61,18 @@ public final class Main implements Runnable {
 
   /** As {@link #execute(PrintWriter, PrintWriter, String...)}, with stack traces if debug. */
   public static int execute(PrintWriter out, PrintWriter err, boolean debug, String... args) {
-    return commandLine(out, err, debug).execute(args);
+    CommandLine cmd = commandLine(out, err, debug);
+    if (args.length > 0 && args[0].equals("simulate")) {
+      CommandLine sub = cmd.getSubcommands().get("simulate");
+      try {
+        ConfigFile.install(sub, java.util.Arrays.asList(args).subList(1, args.length));
+      } catch (CliException e) {
+        err.println(sub.getCommandSpec().qualifiedName() + ": " + e.getMessage());
+        err.flush();
+        return e.exitCode();
+      }
+    }
+    return cmd.execute(args);
   }
 
   /** The configured picocli command line. */

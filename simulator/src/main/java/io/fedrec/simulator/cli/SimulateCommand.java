@@ -49,6 +49,12 @@ final class SimulateCommand implements Callable<Integer> {
 
   @Mixin DataOptions data;
 
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "a properties file of option values, keys without the dashes (rounds=200,"
+          + " privacy=central); flags override it. The run's resolved options are written to"
+          + " config.properties in --out (see docs/research.md)")
+  Path config;
+
   @Option(names = "--rounds", paramLabel = "N",
       description = "rounds to publish (default: " + SYNTHETIC_ROUNDS + " on the synthetic data"
           + " set, " + SimulationConfig.DEFAULT_ROUNDS + " otherwise)")
@@ -251,6 +257,7 @@ final class SimulateCommand implements Callable<Integer> {
       }
     });
     SimulationReport.write(result, out);
+    writeResolvedConfig();
     double rmse = result.finalMetrics().rmse();
     double base = result.baseline().rmse();
     if (implicit) {
@@ -292,6 +299,23 @@ final class SimulateCommand implements Callable<Integer> {
     o.flush();
     return 0;
   }
+
+  /** Writes every option's effective value and source to {@code out/config.properties}. */
+  private void writeResolvedConfig() throws IOException {
+    java.util.Set<String> fromConfig = java.util.Set.of();
+    if (config != null) {
+      java.util.Properties p = new java.util.Properties();
+      try (java.io.Reader r = java.nio.file.Files.newBufferedReader(config)) {
+        p.load(r);
+      }
+      fromConfig = p.stringPropertyNames();
+    }
+    java.nio.file.Files.writeString(out.resolve(RESOLVED_CONFIG),
+        ConfigFile.resolved(spec, fromConfig), java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  /** The resolved options of a run, in its output folder. */
+  static final String RESOLVED_CONFIG = "config.properties";
 
   private SimulationConfig config() {
     Transport kind;

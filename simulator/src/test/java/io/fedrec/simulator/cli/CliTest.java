@@ -512,4 +512,46 @@ class CliTest {
     assertTrue((Double) result.get("correct") >= 18, result.toString());
     assertTrue((Double) result.get("epsilon_lower_bound") > 0.5, result.toString());
   }
+
+  @Test
+  void simulate_configFile_flagsOverrideIt_resolvedConfigRepeatsTheRunBitForBit()
+      throws Exception {
+    Path config = Files.writeString(tmp.resolve("sim.properties"),
+        "# a small private run\nrounds=3\nclients-per-round=20\nusers=3000\neval-every=3\n"
+            + "privacy=central\nsecagg=off\nepsilon=6\n");
+    Path first = tmp.resolve("first");
+    Run a = run("simulate", "--config", config.toString(), "--rounds", "2", "--out",
+        first.toString());
+    assertEquals(0, a.code(), a.err());
+    assertTrue(a.out().contains("2 rounds"), a.out());
+    String resolved = Files.readString(first.resolve(SimulateCommand.RESOLVED_CONFIG));
+    assertTrue(resolved.contains("# command line\nrounds=2\n"), resolved);
+    assertTrue(resolved.contains("# config\nepsilon=6.0\n"), resolved);
+    assertTrue(resolved.contains("# default\nrank=16\n"), resolved);
+    // the resolved file alone repeats the run: identical metrics and model
+    Path second = tmp.resolve("second");
+    Run b = run("simulate", "--config", first.resolve(SimulateCommand.RESOLVED_CONFIG).toString(),
+        "--out", second.toString());
+    assertEquals(0, b.code(), b.err());
+    @SuppressWarnings("unchecked")
+    Map<String, Object> s1 = (Map<String, Object>) MiniJson.parse(
+        Files.readString(first.resolve(SimulationReport.SUMMARY), StandardCharsets.UTF_8));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> s2 = (Map<String, Object>) MiniJson.parse(
+        Files.readString(second.resolve(SimulationReport.SUMMARY), StandardCharsets.UTF_8));
+    for (String key : List.of("rmse", "mae", "rounds_completed", "final_model_sha256")) {
+      assertEquals(s1.get(key), s2.get(key), key);
+    }
+    assertEquals(((Map<?, ?>) s1.get("privacy")).get("epsilon"),
+        ((Map<?, ?>) s2.get("privacy")).get("epsilon"));
+  }
+
+  @Test
+  void simulate_configFile_unknownKeyOrMissingFile_exit2() throws Exception {
+    Path config = Files.writeString(tmp.resolve("bad.properties"), "rounds=3\ncolour=red\n");
+    assertUsage(run("simulate", "--config", config.toString()),
+        "--config " + config + ": line 2: unknown key 'colour'");
+    assertUsage(run("simulate", "--config", tmp.resolve("none.properties").toString()),
+        "does not exist or is not a file");
+  }
 }
