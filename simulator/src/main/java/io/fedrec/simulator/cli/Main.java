@@ -32,7 +32,8 @@ import picocli.CommandLine.Spec;
       ClientCommand.class,
       PrivacyCommand.class,
       CertsCommand.class,
-      AuditCommand.class
+      AuditCommand.class,
+      SweepCommand.class
     })
 public final class Main implements Runnable {
   @Spec CommandSpec spec;

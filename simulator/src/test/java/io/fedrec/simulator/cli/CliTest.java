@@ -554,4 +554,48 @@ class CliTest {
     assertUsage(run("simulate", "--config", tmp.resolve("none.properties").toString()),
         "does not exist or is not a file");
   }
+
+  @Test
+  void sweep_runsEveryCell_writesResults_andResumes() throws Exception {
+    Path config = Files.writeString(tmp.resolve("sweep.properties"),
+        "users=300\nrounds=2\nclients-per-round=20\neval-every=2\nprivacy=central\n"
+            + "secagg=off\ngrid.epsilon=2,8\n");
+    Path out = tmp.resolve("sweep");
+    Run first = run("sweep", "--config", config.toString(), "--out", out.toString());
+    assertEquals(0, first.code(), first.err());
+    List<String> rows = Files.readAllLines(out.resolve("results.csv"));
+    assertEquals("cell,epsilon,rounds_completed,rmse,mae,baseline_rmse,epsilon_spent,epsilon_rdp,"
+        + "wall_seconds,final_model_sha256", rows.get(0));
+    assertEquals(3, rows.size());
+    assertTrue(rows.get(1).startsWith("epsilon=2,2,2,"), rows.get(1));
+    double spent2 = Double.parseDouble(rows.get(1).split(",")[6]);
+    double spent8 = Double.parseDouble(rows.get(2).split(",")[6]);
+    assertTrue(spent2 <= 2 && spent8 > 2 && spent8 <= 8, rows.toString());
+
+    Run again = run("sweep", "--config", config.toString(), "--out", out.toString());
+    assertEquals(0, again.code(), again.err());
+    assertTrue(again.out().contains("cell epsilon=2: done already, skipped"), again.out());
+    assertTrue(again.out().contains("cell epsilon=8: done already, skipped"), again.out());
+    assertEquals(rows, Files.readAllLines(out.resolve("results.csv")));
+
+    Files.delete(out.resolve("epsilon=8").resolve("summary.json"));
+    Run resumed = run("sweep", "--config", config.toString(), "--out", out.toString());
+    assertTrue(resumed.out().contains("cell epsilon=2: done already, skipped"), resumed.out());
+    assertTrue(resumed.out().contains("cell epsilon=8: done\n"), resumed.out());
+    assertEquals(rows.get(2).split(",")[9], Files.readAllLines(out.resolve("results.csv"))
+        .get(2).split(",")[9], "the re-run cell is bit-identical");
+  }
+
+  @Test
+  void sweep_withoutGridOrWithBadCell_reportsClearly() throws Exception {
+    Path noGrid = Files.writeString(tmp.resolve("nogrid.properties"), "rounds=2\n");
+    assertUsage(run("sweep", "--config", noGrid.toString()),
+        "no grid.KEY=v1,v2 line: nothing to sweep");
+    Path bad = Files.writeString(tmp.resolve("bad.properties"),
+        "users=300\nrounds=2\nprivacy=none\nsecagg=off\ngrid.rank=0,4\n");
+    Run r = run("sweep", "--config", bad.toString(), "--out", tmp.resolve("bad").toString());
+    assertEquals(1, r.code(), r.err());
+    assertTrue(r.out().contains("cell rank=0: FAILED (exit 2): fedrec simulate: --rank must be"
+        + " in [1, 512]. Provided value: 0"), r.out());
+  }
 }
