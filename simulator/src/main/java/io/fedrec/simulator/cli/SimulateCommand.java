@@ -49,6 +49,11 @@ final class SimulateCommand implements Callable<Integer> {
 
   @Mixin DataOptions data;
 
+  @Option(names = "--progress", paramLabel = "MODE", defaultValue = "auto",
+      description = "auto (a bar on a terminal, log lines otherwise), bar, log (a line every"
+          + " tenth of the run) or off (default: ${DEFAULT-VALUE})")
+  String progress;
+
   @Option(names = "--config", paramLabel = "FILE",
       description = "a properties file of option values, keys without the dashes (rounds=200,"
           + " privacy=central); flags override it. The run's resolved options are written to"
@@ -214,6 +219,7 @@ final class SimulateCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     PrintWriter o = spec.commandLine().getOut();
     SimulationConfig config = config();
+    ProgressReporter.Mode.parse(progress); // validated before the data are loaded
     boolean implicit = config.training().implicit();
     Split split = data.load();
     if (RankingProtocol.Kind.LEAVE_ONE_OUT.label().equals(effectiveProtocol(implicit))) {
@@ -251,10 +257,14 @@ final class SimulateCommand implements Callable<Integer> {
     }
     o.flush();
     int width = Long.toString(config.rounds()).length();
+    ProgressReporter progressReporter =
+        new ProgressReporter(o, ProgressReporter.Mode.parse(progress));
     SimulationResult result = simulation.run((row, c) -> {
+      progressReporter.beforeRow(row);
       if (row.evaluated()) {
         printRow(o, row, c, width);
       }
+      progressReporter.afterRow(row, c);
     });
     SimulationReport.write(result, out);
     writeResolvedConfig();

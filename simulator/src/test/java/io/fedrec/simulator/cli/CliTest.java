@@ -598,4 +598,22 @@ class CliTest {
     assertTrue(r.out().contains("cell rank=0: FAILED (exit 2): fedrec simulate: --rank must be"
         + " in [1, 512]. Provided value: 0"), r.out());
   }
+
+  @Test
+  void simulate_progressLog_printsALineEveryTenthAndBadModeIsRefused() {
+    Run r = run("simulate", "--users", "300", "--rounds", "4", "--clients-per-round", "10",
+        "--eval-every", "4", "--privacy", "none", "--secagg", "off", "--progress", "log",
+        "--out", tmp.resolve("progress").toString());
+    assertEquals(0, r.code(), r.err());
+    for (int round = 1; round <= 4; round++) {
+      assertTrue(r.out().contains("progress: " + round + "/4 rounds (" + (25 * round) + "%), "),
+          r.out());
+    }
+    Run off = run("simulate", "--users", "300", "--rounds", "2", "--clients-per-round", "10",
+        "--privacy", "none", "--secagg", "off", "--progress", "off",
+        "--out", tmp.resolve("quiet").toString());
+    assertFalse(off.out().contains("progress:"), off.out());
+    assertUsage(run("simulate", "--progress", "sometimes"),
+        "--progress must be one of auto, bar, log, off. Provided value: sometimes");
+  }
 }
