@@ -268,6 +268,8 @@ final class SimulateCommand implements Callable<Integer> {
     });
     SimulationReport.write(result, out);
     writeResolvedConfig();
+    io.fedrec.simulator.report.HtmlReport.write(result, out, java.nio.file.Files.readString(
+        out.resolve(RESOLVED_CONFIG), java.nio.charset.StandardCharsets.UTF_8));
     double rmse = result.finalMetrics().rmse();
     double base = result.baseline().rmse();
     if (implicit) {
@@ -304,8 +306,8 @@ final class SimulateCommand implements Callable<Integer> {
     }
     o.printf(Locale.ROOT, "wall time %.1f s; %s up, %s down%n",
         result.wallSeconds(), bytes(result.totalBytesUp()), bytes(result.totalBytesDown()));
-    o.printf("wrote %s and %s%n",
-        out.resolve(SimulationReport.SUMMARY), out.resolve(SimulationReport.ROUNDS));
+    o.printf("wrote %s, %s and %s%n", out.resolve(SimulationReport.SUMMARY),
+        out.resolve(SimulationReport.ROUNDS), out.resolve(io.fedrec.simulator.report.HtmlReport.FILE));
     o.flush();
     return 0;
   }
