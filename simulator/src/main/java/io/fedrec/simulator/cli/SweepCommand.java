@@ -220,6 +220,79 @@ final class SweepCommand implements Callable<Integer> {
       csv.append('\n');
     }
     Files.writeString(out.resolve("results.csv"), csv.toString(), StandardCharsets.UTF_8);
+    writeReport(grid, cells);
+  }
+
+  /**
+   * {@code report.html}: for every swept option with numeric values, the test RMSE (and, with
+   * privacy, the epsilon spent) against it, one line per combination of the other swept values.
+   */
+  private void writeReport(Map<String, List<String>> grid, List<Map<String, String>> cells)
+      throws IOException {
+    StringBuilder h = new StringBuilder("<!DOCTYPE html>\n<html lang=\"en\"><head>"
+        + "<meta charset=\"utf-8\"><title>fedrec sweep report</title><style>body{font-family:"
+        + "sans-serif;margin:2em}</style></head><body>\n<h1>fedrec sweep: ")
+        .append(cells.size()).append(" cells</h1>\n<p>results: results.csv; each cell's own"
+            + " report.html is in its folder.</p>\n");
+    String[] colors = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b",
+        "#e377c2", "#7f7f7f"};
+    for (String key : grid.keySet()) {
+      if (!numeric(grid.get(key))) {
+        continue;
+      }
+      for (String metric : List.of("rmse", "epsilon")) {
+        Map<String, List<double[]>> lines = new LinkedHashMap<>();
+        for (Map<String, String> cell : cells) {
+          Path summary = out.resolve(cellName(cell)).resolve("summary.json");
+          String v = Files.isRegularFile(summary)
+              ? firstValue(Files.readString(summary, StandardCharsets.UTF_8), metric) : "";
+          if (v.isEmpty()) {
+            continue;
+          }
+          Map<String, String> others = new LinkedHashMap<>(cell);
+          others.remove(key);
+          String label = others.isEmpty() ? metric : others.toString();
+          lines.computeIfAbsent(label, k -> new ArrayList<>()).add(new double[] {
+              Double.parseDouble(cell.get(key)), Double.parseDouble(v)});
+        }
+        if (lines.isEmpty()) {
+          continue;
+        }
+        List<io.fedrec.simulator.report.HtmlReport.Series> series = new ArrayList<>();
+        int c = 0;
+        for (Map.Entry<String, List<double[]>> e : lines.entrySet()) {
+          List<double[]> pts = e.getValue();
+          pts.sort(java.util.Comparator.comparingDouble(x -> x[0]));
+          double[] xs = new double[pts.size()];
+          double[] ys = new double[pts.size()];
+          for (int i = 0; i < xs.length; i++) {
+            xs[i] = pts.get(i)[0];
+            ys[i] = pts.get(i)[1];
+          }
+          series.add(new io.fedrec.simulator.report.HtmlReport.Series(e.getKey(),
+              colors[c++ % colors.length], xs, ys));
+        }
+        String title = (metric.equals("rmse") ? "test RMSE" : "epsilon spent") + " vs " + key;
+        String svg = io.fedrec.simulator.report.HtmlReport.chart(title, key,
+            metric.equals("rmse") ? "test RMSE" : "epsilon", series);
+        Files.writeString(out.resolve("plot-" + metric + "-vs-" + key + ".svg"), svg,
+            StandardCharsets.UTF_8);
+        h.append("<h2>").append(title).append("</h2>\n").append(svg).append('\n');
+      }
+    }
+    h.append("</body></html>\n");
+    Files.writeString(out.resolve("report.html"), h.toString(), StandardCharsets.UTF_8);
+  }
+
+  private static boolean numeric(List<String> values) {
+    for (String v : values) {
+      try {
+        Double.parseDouble(v);
+      } catch (NumberFormatException e) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The first value of {@code "key":} in the summary (a number, a string, or empty for null). */

@@ -26,7 +26,7 @@ public final class HtmlReport {
   private HtmlReport() {}
 
   /** One plotted line. */
-  record Series(String name, String color, double[] x, double[] y) {}
+  public record Series(String name, String color, double[] x, double[] y) {}
 
   /**
    * Writes {@link #FILE} and the plot files into {@code dir}; {@code resolvedConfig} (may be
@@ -137,7 +137,8 @@ public final class HtmlReport {
   }
 
   /** A line chart: axes with 5 ticks each, one polyline and point markers per series. */
-  static String chart(String title, String xLabel, String yLabel, List<Series> series) {
+  public static String chart(
+      String title, String xLabel, String yLabel, List<Series> series) {
     int w = 720;
     int hgt = 300;
     int left = 70;

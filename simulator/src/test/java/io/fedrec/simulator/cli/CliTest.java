@@ -571,6 +571,10 @@ class CliTest {
     double spent2 = Double.parseDouble(rows.get(1).split(",")[6]);
     double spent8 = Double.parseDouble(rows.get(2).split(",")[6]);
     assertTrue(spent2 <= 2 && spent8 > 2 && spent8 <= 8, rows.toString());
+    String report = Files.readString(out.resolve("report.html"));
+    assertTrue(report.contains("test RMSE vs epsilon"), report);
+    assertTrue(report.contains("data-points=\"2\""), report);
+    assertTrue(Files.isRegularFile(out.resolve("plot-rmse-vs-epsilon.svg")));
 
     Run again = run("sweep", "--config", config.toString(), "--out", out.toString());
     assertEquals(0, again.code(), again.err());
