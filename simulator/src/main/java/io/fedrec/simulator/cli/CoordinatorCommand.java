@@ -111,6 +111,11 @@ final class CoordinatorCommand implements Callable<Integer> {
           + " one, and binds client_id to the certificate's common name (mutual TLS)")
   Path clientCa;
 
+  @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text",
+      description = "round events on standard output as text lines or as JSON lines (one object"
+          + " per event: ts, event, round and its fields) (default: ${DEFAULT-VALUE})")
+  String logFormat;
+
   @Option(names = "--allow-no-privacy",
       description = "run a federation without differential privacy (privacy_mode none); refused"
           + " unless asked for explicitly")
@@ -159,6 +164,10 @@ final class CoordinatorCommand implements Callable<Integer> {
       throw CliException.usage("--client-rate must be 0 (no limit) or in [0.5, infinity)."
           + " Provided value: " + clientRate);
     }
+    if (!logFormat.equals("text") && !logFormat.equals("json")) {
+      throw CliException.usage("--log-format must be text or json. Provided value: " + logFormat);
+    }
+    boolean json = logFormat.equals("json");
     InetSocketAddress metricsAddress = metricsAddress();
     ServerCredentials credentials = serverCredentials();
     FederationConfig federation = federationConfig();
@@ -179,9 +188,21 @@ final class CoordinatorCommand implements Callable<Integer> {
       @Override
       public void onRoundPublished(RoundRecord r, GlobalModel model) {
         synchronized (o) {
-          o.printf("round %d published: submitted %d/%d, weight %d, sha256 %s%n",
-              r.round(), r.submitted(), r.selected(), r.totalWeight(),
-              r.modelSha256Hex().substring(0, Math.min(16, r.modelSha256Hex().length())));
+          if (json) {
+            event(o, "round_published", r.round(), w -> w
+                .name("selected").value(r.selected())
+                .name("submitted").value(r.submitted())
+                .name("dropouts").value(r.dropouts())
+                .name("weight").value(r.totalWeight())
+                .name("bytes_up").value(r.bytesUp())
+                .name("bytes_down").value(r.bytesDown())
+                .name("aggregation").value(r.aggregation())
+                .name("model_sha256").value(r.modelSha256Hex()));
+          } else {
+            o.printf("round %d published: submitted %d/%d, weight %d, sha256 %s%n",
+                r.round(), r.submitted(), r.selected(), r.totalWeight(),
+                r.modelSha256Hex().substring(0, Math.min(16, r.modelSha256Hex().length())));
+          }
           o.flush();
         }
         if (r.round() >= federation.rounds()) {
@@ -192,7 +213,11 @@ final class CoordinatorCommand implements Callable<Integer> {
       @Override
       public void onRoundAbandoned(long round, String reason) {
         synchronized (o) {
-          o.printf("round %d abandoned: %s%n", round, reason);
+          if (json) {
+            event(o, "round_abandoned", round, w -> w.name("reason").value(reason));
+          } else {
+            o.printf("round %d abandoned: %s%n", round, reason);
+          }
           o.flush();
         }
       }
@@ -248,13 +273,21 @@ final class CoordinatorCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(hook);
     EngineStatus status = engine.status();
     synchronized (o) {
-      o.printf("coordinator listening on %s:%d; %s%n", bind, server.port(),
-          status.publishedRounds() == 0
-              ? "starting at round 1 of " + federation.rounds()
-              : "resuming after round " + status.publishedRounds() + " of "
-                  + federation.rounds());
-      if (federation.secagg().enabled()) {
-        o.printf("secure aggregation on: %s%n", federation.secagg());
+      if (json) {
+        event(o, "listening", status.publishedRounds() + 1, w -> w
+            .name("address").value(bind + ":" + server.port())
+            .name("rounds").value(federation.rounds())
+            .name("privacy_mode").value(federation.privacy().mode().key())
+            .name("secagg").value(federation.secagg().enabled()));
+      } else {
+        o.printf("coordinator listening on %s:%d; %s%n", bind, server.port(),
+            status.publishedRounds() == 0
+                ? "starting at round 1 of " + federation.rounds()
+                : "resuming after round " + status.publishedRounds() + " of "
+                    + federation.rounds());
+        if (federation.secagg().enabled()) {
+          o.printf("secure aggregation on: %s%n", federation.secagg());
+        }
       }
       o.flush();
     }
@@ -405,5 +438,18 @@ final class CoordinatorCommand implements Callable<Integer> {
     if (value != null) {
       p.setProperty(key, value.toString());
     }
+  }
+
+  /** One JSON line: {@code {"ts": ..., "event": ..., "round": ..., fields...}}. */
+  private static void event(PrintWriter o, String event, long round,
+      java.util.function.Consumer<io.fedrec.simulator.report.JsonWriter> fields) {
+    io.fedrec.simulator.report.JsonWriter w = io.fedrec.simulator.report.JsonWriter.compact(o);
+    w.beginObject()
+        .name("ts").value(java.time.Instant.now().toString())
+        .name("event").value(event)
+        .name("round").value(round);
+    fields.accept(w);
+    w.endObject();
+    w.finish();
   }
 }

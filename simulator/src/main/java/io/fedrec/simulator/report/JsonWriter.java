@@ -35,8 +35,21 @@ public final class JsonWriter {
   private boolean nameWritten;
   private boolean topLevelDone;
 
+  private final boolean compact;
+
+  /** An indented writer. */
   public JsonWriter(Appendable out) {
+    this(out, false);
+  }
+
+  private JsonWriter(Appendable out, boolean compact) {
     this.out = out;
+    this.compact = compact;
+  }
+
+  /** A writer of one-line documents (JSON Lines), no whitespace between tokens. */
+  public static JsonWriter compact(Appendable out) {
+    return new JsonWriter(out, true);
   }
 
   public JsonWriter beginObject() {
@@ -71,7 +84,7 @@ public final class JsonWriter {
     }
     separator();
     writeString(name);
-    write(": ");
+    write(compact ? ":" : ": ");
     nameWritten = true;
     return this;
   }
@@ -191,6 +204,9 @@ public final class JsonWriter {
   }
 
   private void newline() {
+    if (compact) {
+      return;
+    }
     write("\n");
     for (int i = 0; i < scopes.size(); i++) {
       write("  ");

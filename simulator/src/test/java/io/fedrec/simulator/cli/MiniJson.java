@@ -10,7 +10,7 @@ import java.util.Map;
  * {@code Double}, and {@code null}, booleans and strings themselves. Throws on any syntax error,
  * so parsing is itself a check that a writer produced valid JSON.
  */
-final class MiniJson {
+public final class MiniJson {
   private final String s;
   private int pos;
 
@@ -18,7 +18,7 @@ final class MiniJson {
     this.s = s;
   }
 
-  static Object parse(String text) {
+  public static Object parse(String text) {
     MiniJson p = new MiniJson(text);
     Object v = p.value();
     p.ws();
