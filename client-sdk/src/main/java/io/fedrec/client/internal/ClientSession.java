@@ -365,11 +365,16 @@ public final class ClientSession {
 
     float[] update;
     double lossSum;
+    long unclippedUsers = 0;
     try {
       float[][] partials = new float[partitions(users.size())][];
       double[] losses = new double[partials.length];
       double[] shares = new double[partials.length];
-      train(current, config, clipNorm, users, partials, losses, shares);
+      long[] unclipped = new long[partials.length];
+      train(current, config, clipNorm, users, partials, losses, shares, unclipped);
+      for (long c : unclipped) {
+        unclippedUsers += c;
+      }
       update = partials[0];
       lossSum = losses[0];
       double priorShares = shares[0];
@@ -417,6 +422,7 @@ public final class ClientSession {
         .setRound(round)
         .setTaskToken(task.getTaskToken())
         .setWeight(users.size())
+        .setUnclippedUsers(unclippedUsers)
         .setNumParameters(update.length)
         .build();
     pending = new PendingSubmission(header, update, chunkBytes(task.getMaxChunkBytes()),
@@ -437,12 +443,13 @@ public final class ClientSession {
    */
   private void train(
       GlobalModel current, TrainingConfig config, double clipNorm, List<UserRatings> users,
-      float[][] partials, double[] losses, double[] shares) {
+      float[][] partials, double[] losses, double[] shares, long[] unclipped) {
     int parts = partials.length;
     int n = users.size();
     if (parts == 1) {
       partials[0] = new float[current.shape().numParameters()];
-      trainRange(current, config, clipNorm, users, 0, n, partials[0], losses, shares, 0);
+      trainRange(current, config, clipNorm, users, 0, n, partials[0], losses, shares, unclipped,
+          0);
       return;
     }
     CompletableFuture<?>[] futures = new CompletableFuture<?>[parts];
@@ -452,7 +459,8 @@ public final class ClientSession {
       int to = (int) ((long) n * (p + 1) / parts);
       futures[p] = CompletableFuture.runAsync(() -> {
         float[] acc = new float[current.shape().numParameters()];
-        trainRange(current, config, clipNorm, users, from, to, acc, losses, shares, part);
+        trainRange(current, config, clipNorm, users, from, to, acc, losses, shares, unclipped,
+            part);
         partials[part] = acc;
       }, trainingExecutor);
     }
@@ -468,16 +476,19 @@ public final class ClientSession {
 
   private static void trainRange(
       GlobalModel current, TrainingConfig config, double clipNorm, List<UserRatings> users,
-      int from, int to, float[] acc, double[] losses, double[] shares, int part) {
+      int from, int to, float[] acc, double[] losses, double[] shares, long[] unclipped,
+      int part) {
     LocalTrainer trainer = new LocalTrainer(config);
     double loss = 0;
     double share = 0;
+    long kept = 0;
     for (int u = from; u < to; u++) {
       if (clipNorm > 0) {
         LocalTrainer.ClippedUpdate c =
             trainer.accumulateClippedUserUpdate(current, users.get(u), acc, clipNorm);
         loss += c.loss();
         share += c.scale();
+        kept += c.scale() >= 1 ? 1 : 0;
       } else {
         loss += trainer.accumulateUserUpdate(current, users.get(u), acc);
         share += 1;
@@ -485,6 +496,7 @@ public final class ClientSession {
     }
     losses[part] = loss;
     shares[part] = share;
+    unclipped[part] = kept;
   }
 
   private StepResult submitPending() {

@@ -58,6 +58,7 @@ public final class FederationConfig {
   private final int maxChunkBytes;
   private final PrivacySettings privacy;
   private final SecAggSettings secagg;
+  private final AdaptiveClipping adaptiveClipping;
 
   private FederationConfig(Builder b) {
     numItems = b.numItems;
@@ -81,6 +82,7 @@ public final class FederationConfig {
     maxChunkBytes = b.maxChunkBytes;
     privacy = b.privacy;
     secagg = b.secagg;
+    adaptiveClipping = b.adaptiveClipping;
   }
 
   public static Builder builder() {
@@ -110,7 +112,8 @@ public final class FederationConfig {
         .selectionProbability(selectionProbability)
         .maxChunkBytes(maxChunkBytes)
         .privacy(privacy)
-        .secagg(secagg);
+        .secagg(secagg)
+        .adaptiveClipping(adaptiveClipping);
   }
 
   public int numItems() {
@@ -233,6 +236,11 @@ public final class FederationConfig {
     return privacy;
   }
 
+  /** Adaptive clipping of central DP; {@link AdaptiveClipping#OFF} by default. */
+  public AdaptiveClipping adaptiveClipping() {
+    return adaptiveClipping;
+  }
+
   /** Secure aggregation; {@link SecAggSettings#OFF} by default. */
   public SecAggSettings secagg() {
     return secagg;
@@ -287,6 +295,13 @@ public final class FederationConfig {
       p.setProperty("privacy_delta", Double.toString(privacy.delta()));
       p.setProperty("privacy_population", Long.toString(privacy.population()));
       p.setProperty("privacy_users_per_round", Long.toString(privacy.usersPerRound()));
+      if (adaptiveClipping.enabled()) {
+        p.setProperty("privacy_adaptive_clip", "true");
+        p.setProperty("privacy_target_quantile", Double.toString(adaptiveClipping.targetQuantile()));
+        p.setProperty("privacy_clip_learning_rate",
+            Double.toString(adaptiveClipping.learningRate()));
+        p.setProperty("privacy_count_noise", Double.toString(adaptiveClipping.countNoise()));
+      }
     }
     return p;
   }
@@ -305,6 +320,9 @@ public final class FederationConfig {
       "privacy_noise_multiplier", "privacy_epsilon", "privacy_delta", "privacy_population",
       "privacy_users_per_round");
 
+  private static final List<String> ADAPTIVE_KEYS = List.of("privacy_adaptive_clip",
+      "privacy_target_quantile", "privacy_clip_learning_rate", "privacy_count_noise");
+
   private static final List<String> SECAGG_KEYS = List.of("secagg_clip_range", "secagg_scale",
       "secagg_max_weight", "secagg_neighbours", "secagg_threshold", "secagg_phase_timeout_ms");
 
@@ -316,6 +334,7 @@ public final class FederationConfig {
     keys.addAll(PRIVACY_KEYS);
     keys.addAll(SERVER_OPTIMIZER_KEYS);
     keys.addAll(SECAGG_KEYS);
+    keys.addAll(ADAPTIVE_KEYS);
     return keys;
   }
 
@@ -417,6 +436,17 @@ public final class FederationConfig {
           throw new IllegalArgumentException(key + " is required when privacy_mode is " + mode);
         }
       }
+      String adaptive = raw(p, "privacy_adaptive_clip");
+      if (adaptive != null && !adaptive.equals("true") && !adaptive.equals("false")) {
+        throw new IllegalArgumentException(
+            "privacy_adaptive_clip must be true or false. Provided value: " + adaptive);
+      }
+      if ("true".equals(adaptive)) {
+        b.adaptiveClipping(new AdaptiveClipping(true,
+            doubleKey(p, "privacy_target_quantile", 0.5),
+            doubleKey(p, "privacy_clip_learning_rate", 0.2),
+            doubleKey(p, "privacy_count_noise", 0)));
+      }
       b.privacy(new PrivacySettings(m,
           doubleKey(p, "privacy_clip_norm", 0),
           doubleKey(p, "privacy_noise_multiplier", 0),
@@ -507,6 +537,12 @@ public final class FederationConfig {
     private int maxChunkBytes = 1 << 20;
     private PrivacySettings privacy = PrivacySettings.NONE;
     private SecAggSettings secagg = SecAggSettings.OFF;
+    private AdaptiveClipping adaptiveClipping = AdaptiveClipping.OFF;
+
+    public Builder adaptiveClipping(AdaptiveClipping adaptiveClipping) {
+      this.adaptiveClipping = Objects.requireNonNull(adaptiveClipping, "adaptiveClipping");
+      return this;
+    }
 
     private Builder() {}
 
@@ -677,6 +713,12 @@ public final class FederationConfig {
             + privacy.samplingRate() + " is below selection_probability " + selectionProbability
             + ": the accountant would under-count; set privacy_users_per_round to at least"
             + " selection_probability * privacy_population");
+      }
+      if (adaptiveClipping.enabled()
+          && (privacy.mode() != PrivacySettings.Mode.CENTRAL || secagg.enabled())) {
+        throw new IllegalArgumentException("privacy_adaptive_clip needs privacy_mode central"
+            + " without secure aggregation (the unclipped count travels in the clear to be"
+            + " noised by the coordinator)");
       }
       if (privacy.mode() == PrivacySettings.Mode.DISTRIBUTED && !secagg.enabled()) {
         throw new IllegalArgumentException("privacy_mode distributed needs secagg=true: each"

@@ -17,6 +17,7 @@ import io.fedrec.core.codec.SecAggProtos;
 import io.fedrec.core.codec.TrainingConfigs;
 import io.fedrec.core.dp.AccountantKind;
 import io.fedrec.core.dp.CentralGaussianAggregation;
+import io.fedrec.core.dp.DiscreteGaussianSampler;
 import io.fedrec.core.dp.DistributedNoise;
 import io.fedrec.core.dp.DistributedSumAggregation;
 import io.fedrec.core.dp.NoiseCalibration;
@@ -106,6 +107,13 @@ public final class RoundEngine {
   private final StateStore store;
   private final Clock clock;
   private final AggregationProcess aggregation;
+  /** Randomness of the coordinator's noise (central mode, adaptive clipping's count). */
+  private final RandomSource noiseRandom;
+  /** Adaptive clipping: the clip of the open round, else the configured one. */
+  private double clip;
+  /** Adaptive clipping: noise multiplier of the update (above the accounted one) and count noise. */
+  private double updateNoiseMultiplier;
+  private double countNoise;
   private final ServerOptimizer optimizer;
   /** {@link #optimizer} if it keeps state that must be checkpointed, else null. */
   private final StatefulServerOptimizer statefulOptimizer;
@@ -155,11 +163,22 @@ public final class RoundEngine {
             p.usersPerRound(), b.noiseRandom != null ? b.noiseRandom : RandomSource.secure())
             .create();
       }
+      if (config.adaptiveClipping().enabled()) {
+        countNoise = config.adaptiveClipping().countNoiseFor(p.usersPerRound());
+        try {
+          updateNoiseMultiplier =
+              AdaptiveClipping.updateNoiseMultiplier(p.noiseMultiplier(), countNoise);
+        } catch (IllegalArgumentException e) {
+          throw new IllegalStateException(e.getMessage(), e);
+        }
+      }
     } else {
       privacy = p;
       privacyRoundLimit = Long.MAX_VALUE;
       aggregation = (b.aggregation != null ? b.aggregation : new WeightedMeanFactory()).create();
     }
+    noiseRandom = b.noiseRandom != null ? b.noiseRandom : RandomSource.secure();
+    clip = privacy.clipNorm();
     metrics = b.metrics != null ? b.metrics : new CoordinatorMetrics();
     tokenRandom = b.tokenRandom != null ? b.tokenRandom : new SecureRandom();
     trainingProto = TrainingConfigs.toProto(config.training());
@@ -172,6 +191,10 @@ public final class RoundEngine {
                 + config.shape() + "; use a new state directory for a different federation");
       }
       restoreOptimizer(latest.get());
+      Double nextClip = latest.get().record().measurements().get("next_clip_norm");
+      if (config.adaptiveClipping().enabled() && nextClip != null) {
+        clip = nextClip; // the adapted clip survives restarts
+      }
       setModel(m);
       epsilonSpentRdp = epsilonRdp(m.version());
     } else {
@@ -358,7 +381,14 @@ public final class RoundEngine {
         default -> throw new AssertionError(p.state);
       }
       p.state = State.SUBMITTING;
-      return new Submission(open, p, header.getWeight(), expected, 0);
+      if (header.getUnclippedUsers() < 0 || header.getUnclippedUsers() > header.getWeight()) {
+        p.state = State.SELECTED;
+        throw reject(Status.INVALID_ARGUMENT, "unclipped_users must be in [0, weight = "
+            + header.getWeight() + "]. Provided value: " + header.getUnclippedUsers());
+      }
+      Submission s = new Submission(open, p, header.getWeight(), expected, 0);
+      s.unclipped = header.getUnclippedUsers();
+      return s;
     }
   }
 
@@ -621,6 +651,8 @@ public final class RoundEngine {
     private final long weight;
     private final int expectedLength;
     private final int bits;
+    /** Users of this submission whose contribution was not clipped (adaptive clipping). */
+    private long unclipped;
     private boolean done;
 
     private Submission(
@@ -740,6 +772,7 @@ public final class RoundEngine {
         participant.state = State.SUBMITTED;
         round.submitted++;
         round.totalWeight += weight;
+        round.unclipped += unclipped;
         long bytes = 4L * update.length;
         round.bytesUp += bytes;
         metrics.submissionAccepted(bytes);
@@ -1078,6 +1111,18 @@ public final class RoundEngine {
     }
     Instant closedAt = clock.instant();
     Map<String, Double> measurements = new LinkedHashMap<>(result.measurements());
+    double nextClip = clip;
+    if (config.adaptiveClipping().enabled()) {
+      long noise = DiscreteGaussianSampler.ofSigma(countNoise, noiseRandom).sample();
+      double fraction = (r.unclipped + noise) / (double) privacy.usersPerRound();
+      nextClip = config.adaptiveClipping().nextClip(clip, fraction);
+      // accounted as one Gaussian mechanism at the federation's noise multiplier
+      measurements.put("noise_multiplier", privacy.noiseMultiplier());
+      measurements.put("update_noise_multiplier", updateNoiseMultiplier);
+      measurements.put("count_noise", countNoise);
+      measurements.put("unclipped_fraction", fraction);
+      measurements.put("next_clip_norm", nextClip);
+    }
     double epsilonAfter = epsilonRdp(r.round);
     if (config.selectionProbability() > 0) {
       measurements.put("selection_probability", config.selectionProbability());
@@ -1118,6 +1163,7 @@ public final class RoundEngine {
       return;
     }
     setModel(next);
+    clip = nextClip;
     r.published = true;
     previous = r;
     epsilonSpentRdp = epsilonAfter;
@@ -1178,7 +1224,7 @@ public final class RoundEngine {
   private PrivacyConfig privacyProto() {
     PrivacyConfig.Builder b = PrivacyConfig.newBuilder().setMode(privacy.mode().key());
     if (privacy.mode() != PrivacySettings.Mode.NONE) {
-      b.setClipNorm(privacy.clipNorm())
+      b.setClipNorm(clip)
           .setNoiseMultiplier(privacy.noiseMultiplier())
           .setSamplingRate(privacy.samplingRate())
           .setDelta(privacy.delta())
@@ -1310,6 +1356,7 @@ public final class RoundEngine {
     int submitted;
     int failed;
     long totalWeight;
+    long unclipped;
     long bytesUp;
     long bytesDown;
 
@@ -1318,7 +1365,11 @@ public final class RoundEngine {
       this.openedAt = openedAt;
       this.selectionDeadline = openedAt.plus(config.selectionTimeout());
       this.deadline = openedAt.plus(config.roundTimeout());
-      this.aggregator = aggregation.begin(round, config.shape().numParameters());
+      this.aggregator = config.adaptiveClipping().enabled()
+          // the clip changes from round to round: a fresh central stage with this round's clip
+          ? new CentralGaussianAggregation(clip, updateNoiseMultiplier, privacy.usersPerRound(),
+              noiseRandom).create().begin(round, config.shape().numParameters())
+          : aggregation.begin(round, config.shape().numParameters());
       if (config.selectionProbability() > 0) {
         tokenRandom.nextBytes(samplingKey);
       }

@@ -170,6 +170,11 @@ final class SimulateCommand implements Callable<Integer> {
       description = "L2 bound on each user's contribution (default: ${DEFAULT-VALUE})")
   double clip;
 
+  @Option(names = "--adaptive-clip",
+      description = "adapt --clip to the median user update norm each round (Andrew et al."
+          + " 2021; --privacy central with --secagg off; its privacy cost is accounted)")
+  boolean adaptiveClip;
+
   @Option(names = "--noise-multiplier", paramLabel = "Z",
       description = "noise standard deviation over --clip; default: the smallest that fits"
           + " all --rounds in --epsilon")
@@ -376,6 +381,9 @@ final class SimulateCommand implements Callable<Integer> {
           .transport(kind)
           .secagg(secAggSettings())
           .privacy(dpOptions())
+          .adaptiveClipping(adaptiveClip()
+              ? new io.fedrec.coordinator.round.AdaptiveClipping(true, 0.5, 0.2, 0)
+              : io.fedrec.coordinator.round.AdaptiveClipping.OFF)
           .dropout(dropout)
           .rankingMetrics(rankingMetrics(mode == Feedback.IMPLICIT));
       if (threads != null) {
@@ -385,6 +393,14 @@ final class SimulateCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw Flags.rename(e, FLAGS, null);
     }
+  }
+
+  private boolean adaptiveClip() {
+    if (adaptiveClip && (!privacy.equals("central") || !"off".equals(secagg))) {
+      throw CliException.usage("--adaptive-clip needs --privacy central and --secagg off (the"
+          + " unclipped count travels in the clear, to be noised by the coordinator)");
+    }
+    return adaptiveClip;
   }
 
   /** Secure aggregation from --secagg and its options. */

@@ -176,6 +176,7 @@ public final class Simulation {
         .seed(config.seed())
         .privacy(privacySettings())
         .secagg(secAggSettings())
+        .adaptiveClipping(config.adaptiveClipping())
         .build();
   }
 

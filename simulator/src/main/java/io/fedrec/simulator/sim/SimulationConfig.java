@@ -60,6 +60,7 @@ public final class SimulationConfig {
   private final DpOptions privacy;
   private final io.fedrec.coordinator.round.SecAggSettings secagg;
   private final double dropout;
+  private final io.fedrec.coordinator.round.AdaptiveClipping adaptiveClipping;
   private final List<MetricSpec> rankingMetrics;
 
   private SimulationConfig(Builder b, TrainingConfig training, List<MetricSpec> rankingMetrics) {
@@ -79,6 +80,7 @@ public final class SimulationConfig {
     this.privacy = b.privacy;
     this.secagg = b.secagg;
     this.dropout = b.dropout;
+    this.adaptiveClipping = b.adaptiveClipping;
     this.rankingMetrics = List.copyOf(rankingMetrics);
   }
 
@@ -98,6 +100,11 @@ public final class SimulationConfig {
    */
   public double dropout() {
     return dropout;
+  }
+
+  /** Adaptive clipping of central DP; off by default. */
+  public io.fedrec.coordinator.round.AdaptiveClipping adaptiveClipping() {
+    return adaptiveClipping;
   }
 
   /** Central differential privacy, or null for none. */
@@ -129,6 +136,7 @@ public final class SimulationConfig {
         .privacy(privacy)
         .secagg(secagg)
         .dropout(dropout)
+        .adaptiveClipping(adaptiveClipping)
         .rankingMetrics(rankingMetrics);
   }
 
@@ -227,6 +235,13 @@ public final class SimulationConfig {
     private io.fedrec.coordinator.round.SecAggSettings secagg =
         io.fedrec.coordinator.round.SecAggSettings.OFF;
     private double dropout;
+    private io.fedrec.coordinator.round.AdaptiveClipping adaptiveClipping =
+        io.fedrec.coordinator.round.AdaptiveClipping.OFF;
+
+    public Builder adaptiveClipping(io.fedrec.coordinator.round.AdaptiveClipping a) {
+      this.adaptiveClipping = java.util.Objects.requireNonNull(a, "adaptiveClipping");
+      return this;
+    }
     private List<MetricSpec> rankingMetrics = List.of();
 
     private Builder() {}

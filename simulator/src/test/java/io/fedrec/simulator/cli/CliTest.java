@@ -620,4 +620,11 @@ class CliTest {
     assertUsage(run("simulate", "--progress", "sometimes"),
         "--progress must be one of auto, bar, log, off. Provided value: sometimes");
   }
+
+  @Test
+  void simulate_adaptiveClipOutsideCentral_exit2() {
+    assertUsage(run("simulate", "--adaptive-clip"),
+        "--adaptive-clip needs --privacy central and --secagg off (the unclipped count travels"
+            + " in the clear, to be noised by the coordinator)");
+  }
 }
