@@ -95,8 +95,8 @@ final class CoordinatorCommand implements Callable<Integer> {
   String secagg;
 
   @Option(names = "--exit-when-finished",
-      description = "stop once the last round is published (default: keep answering"
-          + " 'finished' until stopped)")
+      description = "stop once the last round is published, after answering late clients for"
+          + " max(2 s, 3 retry delays) (default: keep answering 'finished' until stopped)")
   boolean exitWhenFinished;
 
   @Option(names = "--tls-cert", paramLabel = "FILE",
@@ -296,6 +296,10 @@ final class CoordinatorCommand implements Callable<Integer> {
     }
     if (exitWhenFinished) {
       finished.await();
+      // Linger before stopping, so that clients still polling for the last round's outcome
+      // (secure aggregation answers "done" to a poll) and clients checking in hear "finished"
+      // instead of finding the port closed and retrying forever.
+      Thread.sleep(Math.max(2_000, 3 * federation.retryDelay().toMillis()));
       server.stop();
       if (metricsEndpoint != null) {
         metricsEndpoint.stop();
