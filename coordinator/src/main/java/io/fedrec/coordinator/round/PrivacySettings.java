@@ -37,6 +37,26 @@ public record PrivacySettings(
     long population,
     long usersPerRound) {
 
+  /**
+   * Loss-grid spacing of the coordinator's PLD accountant (solving the noise multiplier, the
+   * budget stop, the ledger's {@code epsilon_pld}): ten times coarser than {@code
+   * PldAccountant}'s default, so a round's accounting costs tens of milliseconds rather than half
+   * a second, at a pessimistic overshoot of about {@code 1e-4} in epsilon on the defaults
+   * (measured: 3.99959 vs 3.99956 after 100 rounds at q = 0.02, z = 0.74). Recorded in every
+   * ledger entry as {@code pld_interval}.
+   */
+  public static final double PLD_INTERVAL = 1e-3;
+
+  /**
+   * Version of the accounting behind a ledger's epsilons, recorded in every entry: the RDP
+   * accountant of the Poisson-subsampled Gaussian (Mironov, Talwar, Zhang 2019; TF Privacy's
+   * orders; conversion of Balle et al. 2020) and the PLD accountant (pessimistic connect-the-dots
+   * discretisation at {@link #PLD_INTERVAL}), each run fresh over {@code round} identical steps
+   * with the entry's {@code sampling_rate} and {@code noise_multiplier}. Any change to either
+   * that can move a recorded value changes this string.
+   */
+  public static final String ACCOUNTANT_VERSION = "fedrec-accountant/1";
+
   /** Privacy modes; see the class documentation. */
   public enum Mode {
     NONE("none"),

@@ -15,7 +15,6 @@ import io.fedrec.core.aggregate.StatefulServerOptimizer;
 import io.fedrec.core.aggregate.WeightedMeanFactory;
 import io.fedrec.core.codec.SecAggProtos;
 import io.fedrec.core.codec.TrainingConfigs;
-import io.fedrec.core.dp.AccountantKind;
 import io.fedrec.core.dp.CentralGaussianAggregation;
 import io.fedrec.core.dp.DiscreteGaussianSampler;
 import io.fedrec.core.dp.DistributedNoise;
@@ -149,7 +148,8 @@ public final class RoundEngine {
       }
       if (p.noiseMultiplier() == 0) {
         p = p.withNoiseMultiplier(NoiseCalibration.solveNoiseMultiplier(
-            p.epsilon(), p.delta(), p.samplingRate(), config.rounds(), AccountantKind.PLD));
+            p.epsilon(), p.delta(), p.samplingRate(), config.rounds(),
+            () -> PldAccountant.create(PrivacySettings.PLD_INTERVAL)));
       }
       privacy = p;
       privacyRoundLimit = roundsWithinBudget(p, config.rounds());
@@ -869,8 +869,8 @@ public final class RoundEngine {
   }
 
   private static double epsilonPld(PrivacySettings p, long rounds) {
-    return PldAccountant.create().compose(p.samplingRate(), p.noiseMultiplier(), rounds)
-        .epsilon(p.delta());
+    return PldAccountant.create(PrivacySettings.PLD_INTERVAL)
+        .compose(p.samplingRate(), p.noiseMultiplier(), rounds).epsilon(p.delta());
   }
 
   /** Epsilon after {@code rounds} rounds by the RDP accountant (an upper bound on PLD's). */
@@ -1144,15 +1144,24 @@ public final class RoundEngine {
       }
     }
     if (privacy.mode() != PrivacySettings.Mode.NONE) {
-      measurements.put("epsilon_rdp", epsilonAfter);
-      measurements.put("delta", privacy.delta());
+      measurements.put("clip_norm", clip);
+      measurements.put("noise_multiplier", privacy.noiseMultiplier());
+      measurements.put("users_per_round", (double) privacy.usersPerRound());
+      measurements.put("population", (double) privacy.population());
       measurements.put("sampling_rate", privacy.samplingRate());
+      measurements.put("delta", privacy.delta());
+      measurements.put("epsilon_budget", privacy.epsilon());
+      measurements.put("epsilon_rdp", epsilonAfter);
+      measurements.put("epsilon_pld", epsilonPld(privacy, r.round));
+      measurements.put("pld_interval", PrivacySettings.PLD_INTERVAL);
     }
     RoundRecord record;
     try {
       record = new RoundRecord(r.round, r.participants.size(), r.submitted, dropouts,
           r.totalWeight, r.bytesUp, r.bytesDown, r.openedAt, closedAt, aggregation.name(),
-          optimizer.name(), HexFormat.of().formatHex(next.sha256()), measurements);
+          optimizer.name(), HexFormat.of().formatHex(model.sha256()),
+          HexFormat.of().formatHex(next.sha256()), privacy.mode().key(),
+          PrivacySettings.ACCOUNTANT_VERSION, measurements);
       // exported right after the step that produced next, and stored with it in one checkpoint
       store.publish(next, record, statefulOptimizer == null ? null : statefulOptimizer.state());
     } catch (RuntimeException e) {

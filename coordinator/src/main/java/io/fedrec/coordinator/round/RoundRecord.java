@@ -18,7 +18,12 @@ import java.util.TreeMap;
  * @param bytesDown model payload bytes authorised for download
  * @param aggregation name of the aggregation process, e.g. {@code weighted_mean}
  * @param optimizer name of the server optimizer, e.g. {@code fedavg}
+ * @param modelBeforeSha256Hex SHA-256 (hex) of the parameters of the model the round started
+ *     from (the previous round's {@code modelSha256Hex}, or the initial model's for round 1)
  * @param modelSha256Hex SHA-256 (hex) of the published model's parameters
+ * @param privacyMode the federation's {@code privacy_mode}: none, central, distributed or local
+ * @param accountant the version of the accounting that computed the record's epsilons ({@link
+ *     PrivacySettings#ACCOUNTANT_VERSION}); an auditor refuses to compare against another
  * @param measurements the aggregation's measurements, e.g. {@code mean_update_norm}
  */
 public record RoundRecord(
@@ -33,7 +38,10 @@ public record RoundRecord(
     Instant closedAt,
     String aggregation,
     String optimizer,
+    String modelBeforeSha256Hex,
     String modelSha256Hex,
+    String privacyMode,
+    String accountant,
     Map<String, Double> measurements) {
   public RoundRecord {
     measurements = Map.copyOf(new TreeMap<>(measurements));

@@ -1,6 +1,8 @@
 package io.fedrec.coordinator.store;
 
 import io.fedrec.coordinator.round.RoundRecord;
+import io.fedrec.coordinator.round.PrivacySettings;
+import io.fedrec.core.dp.PldAccountant;
 import io.fedrec.core.dp.RdpAccountant;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -11,23 +13,43 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
- * Independent verification of a ledger ({@code fedrec audit}): every line parses, links to the
- * one before ({@link LedgerLine}), carries a valid Ed25519 signature by the given public key, and
- * rounds run 1, 2, 3, ... without gaps; for rounds run with differential privacy, the recorded
- * {@code epsilon_rdp} is recomputed from the recorded {@code noise_multiplier}, {@code
- * sampling_rate} and {@code delta} by composing the subsampled Gaussian round by round with a
- * fresh {@link RdpAccountant}, and must agree to a relative 1e-6.
+ * Independent verification of a ledger ({@code fedrec audit}). Structure first: every line
+ * parses, links to the one before ({@link LedgerLine}), carries a valid Ed25519 signature by the
+ * given public key, and rounds run 1, 2, 3, ... without gaps (verification stops at the first
+ * broken link, since nothing after it can be trusted). Then the content of every verified entry:
  *
- * @param records the records of the lines that verified, in order (verification stops at the
- *     first broken link, since nothing after it can be trusted)
+ * <ul>
+ *   <li>each round starts from the model the round before published ({@code
+ *       model_before_sha256} equals the previous entry's {@code model_sha256});
+ *   <li>{@code privacy_mode} is a known mode and {@code accountant} is the accounting this
+ *       auditor implements ({@link PrivacySettings#ACCOUNTANT_VERSION}); otherwise the epsilons
+ *       are not recomputed and that is reported;
+ *   <li>for private rounds, the entry holds the complete privacy record ({@link
+ *       #PRIVACY_FIELDS}), and {@code epsilon_rdp} and {@code epsilon_pld} are recomputed from
+ *       the recorded {@code noise_multiplier}, {@code sampling_rate}, {@code delta} and {@code
+ *       pld_interval} over the private rounds so far, exactly as the coordinator computes them
+ *       (fresh accountants over {@code n} identical steps; if the parameters ever changed, the
+ *       steps are composed run by run and a relative 1e-3 is allowed for PLD's truncations); each
+ *       must agree to a relative 1e-6, and neither may exceed the recorded {@code
+ *       epsilon_budget}.
+ * </ul>
+ *
+ * @param records the records of the lines that verified, in order
  * @param problems readable descriptions naming the line; empty when the ledger is intact
- * @param epsilonRdp the recomputed epsilon after the last verified private round (0 if none)
+ * @param epsilonRdp the recomputed RDP epsilon after the last verified private round (0 if none)
+ * @param epsilonPld the recomputed PLD epsilon after the last verified private round (0 if none)
  * @param delta the delta of the last private round (NaN if none)
  */
 public record LedgerAudit(
-    List<RoundRecord> records, List<String> problems, double epsilonRdp, double delta) {
+    List<RoundRecord> records, List<String> problems, double epsilonRdp, double epsilonPld,
+    double delta) {
+
+  /** The measurements every private round's entry must carry. */
+  public static final List<String> PRIVACY_FIELDS = List.of("clip_norm", "noise_multiplier",
+      "sampling_rate", "delta", "epsilon_budget", "epsilon_rdp", "epsilon_pld", "pld_interval");
 
   public boolean ok() {
     return problems.isEmpty();
@@ -39,9 +61,7 @@ public record LedgerAudit(
     List<RoundRecord> records = new ArrayList<>();
     List<String> problems = new ArrayList<>();
     byte[] link = LedgerLine.GENESIS;
-    RdpAccountant accountant = RdpAccountant.create();
-    double epsilon = 0;
-    double delta = Double.NaN;
+    Recomputation privacy = new Recomputation();
     for (int n = 1; n <= lines.size(); n++) {
       LedgerLine line;
       try {
@@ -65,27 +85,127 @@ public record LedgerAudit(
             + " was expected");
         break;
       }
-      Double z = r.measurements().get("noise_multiplier");
-      Double q = r.measurements().get("sampling_rate");
-      Double d = r.measurements().get("delta");
-      Double recorded = r.measurements().get("epsilon_rdp");
-      if (z != null || q != null || d != null || recorded != null) {
-        if (z == null || q == null || d == null || recorded == null) {
-          problems.add("line " + n + ": round " + r.round() + " has an incomplete privacy record"
-              + " (needs noise_multiplier, sampling_rate, delta and epsilon_rdp)");
-          break;
-        }
-        accountant.compose(q, z, 1);
-        epsilon = accountant.epsilon(d);
-        delta = d;
-        if (!(Math.abs(epsilon - recorded) <= 1e-6 * Math.max(1, Math.abs(epsilon)))) {
-          problems.add(String.format(Locale.ROOT, "line %d: round %d records epsilon_rdp %.9f but"
-              + " its parameters give %.9f", n, r.round(), recorded, epsilon));
+      if (!records.isEmpty()) {
+        String published = records.get(records.size() - 1).modelSha256Hex();
+        if (!published.equals(r.modelBeforeSha256Hex())) {
+          problems.add("line " + n + ": round " + r.round() + " starts from model "
+              + r.modelBeforeSha256Hex() + " but round " + (r.round() - 1) + " published "
+              + published);
         }
       }
+      privacy.check(n, r, problems);
       records.add(r);
       link = line.link();
     }
-    return new LedgerAudit(List.copyOf(records), List.copyOf(problems), epsilon, delta);
+    return new LedgerAudit(List.copyOf(records), List.copyOf(problems), privacy.epsilonRdp,
+        privacy.epsilonPld, privacy.delta);
+  }
+
+  /** Recomputes the epsilons of the private rounds, entry by entry. */
+  private static final class Recomputation {
+    /** Runs of identical (sampling rate, noise multiplier, interval): {q, z, h, steps}. */
+    private final List<double[]> runs = new ArrayList<>();
+    private double epsilonRdp;
+    private double epsilonPld;
+    private double delta = Double.NaN;
+    private boolean stopped;
+
+    void check(int n, RoundRecord r, List<String> problems) {
+      if (stopped) {
+        return;
+      }
+      String where = "line " + n + ": round " + r.round();
+      PrivacySettings.Mode mode;
+      try {
+        mode = PrivacySettings.Mode.parse(r.privacyMode());
+      } catch (IllegalArgumentException e) {
+        problems.add(where + " records an unknown privacy_mode: " + e.getMessage());
+        stopped = true;
+        return;
+      }
+      if (mode == PrivacySettings.Mode.NONE) {
+        return;
+      }
+      if (!PrivacySettings.ACCOUNTANT_VERSION.equals(r.accountant())) {
+        problems.add(where + " was accounted by " + r.accountant() + " but this auditor"
+            + " implements " + PrivacySettings.ACCOUNTANT_VERSION + "; epsilon not recomputed"
+            + " from here on");
+        stopped = true;
+        return;
+      }
+      List<String> missing = new ArrayList<>();
+      for (String f : PRIVACY_FIELDS) {
+        Double v = r.measurements().get(f);
+        if (v == null || !Double.isFinite(v)) {
+          missing.add(f);
+        }
+      }
+      if (!missing.isEmpty()) {
+        problems.add(where + " (privacy_mode " + mode.key() + ") has an incomplete privacy"
+            + " record: missing " + String.join(", ", missing) + "; epsilon not recomputed from"
+            + " here on");
+        stopped = true;
+        return;
+      }
+      Map<String, Double> m = r.measurements();
+      double q = m.get("sampling_rate");
+      double z = m.get("noise_multiplier");
+      double h = m.get("pld_interval");
+      double d = m.get("delta");
+      try {
+        extend(q, z, h);
+        epsilonRdp = rdp(d);
+        epsilonPld = pld(d);
+      } catch (IllegalArgumentException e) {
+        problems.add(where + " records privacy parameters no accountant accepts: "
+            + e.getMessage());
+        stopped = true;
+        return;
+      }
+      delta = d;
+      compare(where, "epsilon_rdp", m.get("epsilon_rdp"), epsilonRdp, 1e-6, problems);
+      compare(where, "epsilon_pld", m.get("epsilon_pld"), epsilonPld,
+          runs.size() == 1 ? 1e-6 : 1e-3, problems);
+      double budget = m.get("epsilon_budget");
+      double spent = Math.min(epsilonRdp, epsilonPld);
+      if (spent > budget * (1 + 1e-9)) {
+        problems.add(String.format(Locale.ROOT, "%s spends epsilon %.6f (RDP %.6f, PLD %.6f),"
+            + " above its recorded budget %s", where, spent, epsilonRdp, epsilonPld, budget));
+      }
+    }
+
+    private void extend(double q, double z, double h) {
+      double[] last = runs.isEmpty() ? null : runs.get(runs.size() - 1);
+      if (last != null && last[0] == q && last[1] == z && last[2] == h) {
+        last[3]++;
+      } else {
+        runs.add(new double[] {q, z, h, 1});
+      }
+    }
+
+    private double rdp(double d) {
+      RdpAccountant a = RdpAccountant.create();
+      for (double[] run : runs) {
+        a.compose(run[0], run[1], (long) run[3]);
+      }
+      return a.epsilon(d);
+    }
+
+    private double pld(double d) {
+      // the interval of the latest run; earlier runs at another interval are re-gridded on it
+      PldAccountant a = PldAccountant.create(runs.get(runs.size() - 1)[2]);
+      for (double[] run : runs) {
+        a.compose(run[0], run[1], (long) run[3]);
+      }
+      return a.epsilon(d);
+    }
+
+    private static void compare(String where, String key, double recorded, double recomputed,
+        double tolerance, List<String> problems) {
+      if (!(Math.abs(recomputed - recorded) <= tolerance * Math.max(1, Math.abs(recomputed)))) {
+        problems.add(String.format(Locale.ROOT, "%s records %s %.9f but its parameters give"
+            + " %.9f", where, key, recorded, recomputed));
+      }
+    }
   }
 }

@@ -25,7 +25,10 @@ final class RecordJson {
     field(sb, "closed_at", quote(r.closedAt().toString()));
     field(sb, "aggregation", quote(r.aggregation()));
     field(sb, "optimizer", quote(r.optimizer()));
+    field(sb, "model_before_sha256", quote(r.modelBeforeSha256Hex()));
     field(sb, "model_sha256", quote(r.modelSha256Hex()));
+    field(sb, "privacy_mode", quote(r.privacyMode()));
+    field(sb, "accountant", quote(r.accountant()));
     sb.append("\"measurements\":{");
     boolean first = true;
     for (Map.Entry<String, Double> e : r.measurements().entrySet()) {
@@ -82,11 +85,21 @@ final class RecordJson {
           Instant.parse((String) m.get("closed_at")),
           (String) m.get("aggregation"),
           (String) m.get("optimizer"),
-          (String) m.get("model_sha256"),
+          text(m, "model_before_sha256"),
+          text(m, "model_sha256"),
+          text(m, "privacy_mode"),
+          text(m, "accountant"),
           measurements);
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("malformed round record: " + e.getMessage(), e);
     }
+  }
+
+  private static String text(Map<String, Object> m, String key) {
+    if (!(m.get(key) instanceof String v)) {
+      throw new IllegalArgumentException("field " + key + " missing or not a string");
+    }
+    return v;
   }
 
   private static Double num(Map<String, Object> m, String key) {

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.fedrec.coordinator.store.LedgerAudit;
+import io.fedrec.coordinator.store.LedgerSigner;
 import io.fedrec.coordinator.store.StateStore;
 import io.fedrec.core.aggregate.WeightedMeanFactory;
 import io.fedrec.core.dp.PldAccountant;
@@ -18,11 +20,14 @@ import io.fedrec.proto.v1.CheckInResponse;
 import io.fedrec.proto.v1.PrivacyConfig;
 import io.fedrec.proto.v1.Task;
 import io.fedrec.proto.v1.UpdateHeader;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Properties;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Central differential privacy in the round engine: noise, accounting, budget stop, restart. */
 class RoundEnginePrivacyTest {
@@ -124,6 +129,42 @@ class RoundEnginePrivacyTest {
     assertEquals(1.0, second.measurements().get("noise_stddev"));
     assertEquals(0.5, second.measurements().get("sampling_rate"));
     assertEquals(DELTA, second.measurements().get("delta"));
+  }
+
+  @Test
+  void ledger_writtenByTheEngine_auditsCleanWithBothEpsilonsAndTheModelChain(@TempDir Path dir)
+      throws Exception {
+    List<RoundRecord> records = new ArrayList<>();
+    List<String> hashes = new ArrayList<>();
+    try (StateStore disk = StateStore.directory(dir)) {
+      RoundEngine e = RoundEngine.builder(config(2.0, 10)).store(disk).clock(clock)
+          .tokenRandom(new Random(1)).noiseRandom(RandomSource.seeded(5)).build();
+      hashes.add(HexFormat.of().formatHex(e.currentModel().sha256()));
+      e.addListener((record, model) -> records.add(record));
+      for (int r = 0; r < 4; r++) {
+        runRound(e);
+        hashes.add(HexFormat.of().formatHex(e.currentModel().sha256()));
+      }
+    }
+    assertEquals(4, records.size(), "the budget allows four rounds");
+    for (RoundRecord r : records) {
+      int n = (int) r.round();
+      assertEquals(hashes.get(n - 1), r.modelBeforeSha256Hex());
+      assertEquals(hashes.get(n), r.modelSha256Hex());
+      assertEquals("central", r.privacyMode());
+      assertEquals(PrivacySettings.ACCOUNTANT_VERSION, r.accountant());
+      double pld = PldAccountant.create(PrivacySettings.PLD_INTERVAL).compose(0.5, 2.0, n)
+          .epsilon(DELTA);
+      assertEquals(pld, r.measurements().get("epsilon_pld"), 0.0);
+      assertEquals(PrivacySettings.PLD_INTERVAL, r.measurements().get("pld_interval"));
+      assertEquals(2.6, r.measurements().get("epsilon_budget"));
+      assertTrue(pld <= 2.6 && pld < r.measurements().get("epsilon_rdp"), r.toString());
+    }
+    LedgerAudit audit = LedgerAudit.verify(dir.resolve("ledger.jsonl"),
+        LedgerSigner.readPublicKey(dir.resolve(LedgerSigner.PUBLIC_FILE)));
+    assertTrue(audit.ok(), audit.problems().toString());
+    assertEquals(4, audit.records().size());
+    assertEquals(records.get(3).measurements().get("epsilon_pld"), audit.epsilonPld(), 0.0);
   }
 
   @Test

@@ -37,7 +37,8 @@ class DirectoryStateStoreTest {
   private static RoundRecord record(GlobalModel m) {
     Instant t = Instant.parse("2026-01-01T00:00:00Z").plusSeconds(m.version() * 60);
     return new RoundRecord(m.version(), 4, 3, 1, 30, 1200, 1600, t, t.plusSeconds(30),
-        "weighted_mean", "fedavg", HexFormat.of().formatHex(m.sha256()),
+        "weighted_mean", "fedavg", "00".repeat(32), HexFormat.of().formatHex(m.sha256()), "none",
+        "fedrec-accountant/1",
         Map.of("mean_update_norm", 0.125, "odd \"key\"", 2.0));
   }
 

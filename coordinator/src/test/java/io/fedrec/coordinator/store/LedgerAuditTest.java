@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.fedrec.coordinator.round.PrivacySettings;
 import io.fedrec.coordinator.round.RoundRecord;
+import io.fedrec.core.dp.PldAccountant;
 import io.fedrec.core.dp.RdpAccountant;
 import io.fedrec.core.model.GlobalModel;
 import io.fedrec.core.model.ModelShape;
@@ -18,9 +20,12 @@ import java.security.PublicKey;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -32,6 +37,7 @@ class LedgerAuditTest {
   private static final double Q = 0.25;
   private static final double Z = 1.5;
   private static final double DELTA = 1e-5;
+  private static final double BUDGET = 10;
 
   @TempDir Path dir;
 
@@ -43,13 +49,54 @@ class LedgerAuditTest {
     return GlobalModel.of(version, SHAPE, p);
   }
 
+  private static double pld(long rounds) {
+    return PldAccountant.create(PrivacySettings.PLD_INTERVAL).compose(Q, Z, rounds)
+        .epsilon(DELTA);
+  }
+
+  /** The record a central-DP coordinator writes for round {@code m.version()}. */
   private static RoundRecord record(GlobalModel m) {
+    Map<String, Double> meas = new HashMap<>();
+    meas.put("epsilon_rdp", RdpAccountant.create().compose(Q, Z, m.version()).epsilon(DELTA));
+    meas.put("epsilon_pld", pld(m.version()));
+    meas.put("pld_interval", PrivacySettings.PLD_INTERVAL);
+    meas.put("epsilon_budget", BUDGET);
+    meas.put("noise_multiplier", Z);
+    meas.put("sampling_rate", Q);
+    meas.put("delta", DELTA);
+    meas.put("clip_norm", 0.5);
+    return withMeasurements(m, meas);
+  }
+
+  private static RoundRecord withMeasurements(GlobalModel m, Map<String, Double> meas) {
     Instant t = Instant.parse("2026-02-01T00:00:00Z").plusSeconds(m.version() * 60);
-    double eps = RdpAccountant.create().compose(Q, Z, m.version()).epsilon(DELTA);
     return new RoundRecord(m.version(), 10, 9, 1, 9, 100, 120, t, t.plusSeconds(30),
-        "central_gaussian", "fedavg", HexFormat.of().formatHex(m.sha256()),
-        Map.of("epsilon_rdp", eps, "noise_multiplier", Z, "sampling_rate", Q, "delta", DELTA,
-            "clip_norm", 0.5));
+        "central_gaussian", "fedavg", HexFormat.of().formatHex(model(m.version() - 1).sha256()),
+        HexFormat.of().formatHex(m.sha256()), "central", PrivacySettings.ACCOUNTANT_VERSION,
+        meas);
+  }
+
+  private static RoundRecord with(RoundRecord r, String before, String mode, String accountant,
+      Map<String, Double> meas) {
+    return new RoundRecord(r.round(), r.selected(), r.submitted(), r.dropouts(),
+        r.totalWeight(), r.bytesUp(), r.bytesDown(), r.openedAt(), r.closedAt(), r.aggregation(),
+        r.optimizer(), before, r.modelSha256Hex(), mode, accountant, meas);
+  }
+
+  /**
+   * Re-signs a consistent chain (as a lying coordinator with its own key could) in which round 1
+   * is replaced by {@code first}, and audits it.
+   */
+  private LedgerAudit resignedWithFirst(List<String> lines, RoundRecord first) throws IOException {
+    LedgerSigner signer = LedgerSigner.loadOrCreate(dir);
+    List<String> out = new ArrayList<>();
+    LedgerLine l = LedgerLine.create(first, LedgerLine.GENESIS, signer);
+    out.add(l.encode());
+    for (int i = 1; i < lines.size(); i++) {
+      l = LedgerLine.create(LedgerLine.decode(lines.get(i)).record(), l.link(), signer);
+      out.add(l.encode());
+    }
+    return audit(out);
   }
 
   /** Publishes rounds 1..n and returns the ledger's lines. */
@@ -79,23 +126,38 @@ class LedgerAuditTest {
     assertTrue(a.ok(), a.problems().toString());
     assertEquals(4, a.records().size());
     assertEquals(RdpAccountant.create().compose(Q, Z, 4).epsilon(DELTA), a.epsilonRdp(), 1e-9);
+    assertEquals(pld(4), a.epsilonPld(), 1e-12);
+    assertTrue(a.epsilonPld() < a.epsilonRdp(), "PLD is the tighter bound");
     assertEquals(DELTA, a.delta());
   }
 
-  @ParameterizedTest
-  @ValueSource(strings = {"\"selected\":10", "\"submitted\":9", "\"total_weight\":9",
-      "\"aggregation\":\"central_gaussian\"", "\"noise_multiplier\":1.5", "\"clip_norm\":0.5",
-      "\"sampling_rate\":0.25", "\"opened_at\":\"2026-02-01T00:02:00Z\""})
-  void verify_editedField_detectedAtThatLine(String field) throws IOException {
+  @Test
+  void verify_everyFieldEdited_detectedAtThatLine() throws IOException {
     List<String> lines = new ArrayList<>(ledger(3));
-    String edited = lines.get(1).replace(field, field.replaceFirst("[0-9]", "7")
-        .replace("central", "plain"));
-    assertFalse(edited.equals(lines.get(1)), "the edit must change the line: " + field);
-    lines.set(1, edited);
-    LedgerAudit a = audit(lines);
-    assertFalse(a.ok());
-    assertTrue(a.problems().get(0).startsWith("line 2: hash chain broken"), a.problems().toString());
-    assertEquals(1, a.records().size());
+    String entry = LedgerLine.decode(lines.get(1)).entryJson();
+    Matcher keys = Pattern.compile("\"([a-z0-9_]+)\":(\"?)([^,}\"]*)").matcher(entry);
+    int edited = 0;
+    while (keys.find()) {
+      if (keys.group(1).equals("measurements")) {
+        continue;
+      }
+      // change the value's first character (a digit to another digit, a letter to 'x')
+      String value = keys.group(3);
+      char c = value.charAt(0);
+      char other = Character.isDigit(c) ? (char) ('0' + (c - '0' + 1) % 10) : (c == 'x' ? 'y' : 'x');
+      String tampered = lines.get(1).replace(keys.group(0),
+          "\"" + keys.group(1) + "\":" + keys.group(2) + other + value.substring(1));
+      assertFalse(tampered.equals(lines.get(1)), keys.group(1));
+      List<String> copy = new ArrayList<>(lines);
+      copy.set(1, tampered);
+      LedgerAudit a = audit(copy);
+      assertFalse(a.ok(), keys.group(1));
+      assertTrue(a.problems().get(0).startsWith("line 2: "), keys.group(1) + ": " + a.problems());
+      assertEquals(1, a.records().size(), keys.group(1));
+      edited++;
+    }
+    // 15 top-level fields and 8 privacy measurements, each edited on its own
+    assertEquals(23, edited);
   }
 
   @Test
@@ -134,25 +196,83 @@ class LedgerAuditTest {
     assertFalse(LedgerAudit.verify(f, other).ok());
   }
 
-  @Test
-  void verify_signedButWrongEpsilon_detectedByRecomputation() throws IOException {
-    LedgerSigner signer;
-    List<String> lines = new ArrayList<>(ledger(2));
-    signer = LedgerSigner.loadOrCreate(dir);
+  @ParameterizedTest
+  @ValueSource(strings = {"epsilon_rdp", "epsilon_pld"})
+  void verify_signedButWrongEpsilon_detectedByRecomputation(String key) throws IOException {
+    List<String> lines = ledger(2);
     // A coordinator that under-reports its spending signs a consistent chain with a wrong value.
-    LedgerLine first = LedgerLine.decode(lines.get(0));
-    RoundRecord r = first.record();
-    Map<String, Double> m = new java.util.HashMap<>(r.measurements());
-    m.put("epsilon_rdp", r.measurements().get("epsilon_rdp") / 2);
-    RoundRecord lying = new RoundRecord(r.round(), r.selected(), r.submitted(), r.dropouts(),
-        r.totalWeight(), r.bytesUp(), r.bytesDown(), r.openedAt(), r.closedAt(), r.aggregation(),
-        r.optimizer(), r.modelSha256Hex(), m);
-    LedgerLine l1 = LedgerLine.create(lying, LedgerLine.GENESIS, signer);
-    LedgerLine l2 = LedgerLine.create(LedgerLine.decode(lines.get(1)).record(), l1.link(), signer);
-    LedgerAudit a = audit(List.of(l1.encode(), l2.encode()));
+    RoundRecord r = LedgerLine.decode(lines.get(0)).record();
+    Map<String, Double> m = new HashMap<>(r.measurements());
+    m.put(key, r.measurements().get(key) / 2);
+    LedgerAudit a = resignedWithFirst(lines, with(r, r.modelBeforeSha256Hex(), "central",
+        r.accountant(), m));
     assertEquals(1, a.problems().size(), a.problems().toString());
-    assertTrue(a.problems().get(0).startsWith("line 1: round 1 records epsilon_rdp"),
+    assertTrue(a.problems().get(0).startsWith("line 1: round 1 records " + key),
         a.problems().get(0));
+    assertEquals(2, a.records().size(), "a content problem does not stop verification");
+  }
+
+  @Test
+  void verify_roundNotStartingFromPreviousModel_detected() throws IOException {
+    List<String> lines = ledger(2);
+    RoundRecord second = LedgerLine.decode(lines.get(1)).record();
+    // round 2 claims to start from round 2's own output rather than round 1's
+    RoundRecord forged = with(second, second.modelSha256Hex(), "central", second.accountant(),
+        second.measurements());
+    LedgerSigner signer = LedgerSigner.loadOrCreate(dir);
+    LedgerLine l1 = LedgerLine.decode(lines.get(0));
+    LedgerAudit a = audit(List.of(l1.encode(),
+        LedgerLine.create(forged, l1.link(), signer).encode()));
+    assertEquals(List.of("line 2: round 2 starts from model " + second.modelSha256Hex()
+        + " but round 1 published " + l1.record().modelSha256Hex()), a.problems());
+  }
+
+  @Test
+  void verify_otherAccountantVersion_notRecomputedAndSaid() throws IOException {
+    List<String> lines = ledger(2);
+    RoundRecord r = LedgerLine.decode(lines.get(0)).record();
+    LedgerAudit a = resignedWithFirst(lines, with(r, r.modelBeforeSha256Hex(), "central",
+        "fedrec-accountant/0", r.measurements()));
+    assertEquals(List.of("line 1: round 1 was accounted by fedrec-accountant/0 but this auditor"
+        + " implements " + PrivacySettings.ACCOUNTANT_VERSION + "; epsilon not recomputed from"
+        + " here on"), a.problems());
+  }
+
+  @Test
+  void verify_privateRoundWithoutItsPrivacyRecord_namesTheMissingFields() throws IOException {
+    List<String> lines = ledger(1);
+    RoundRecord r = LedgerLine.decode(lines.get(0)).record();
+    Map<String, Double> m = new HashMap<>(r.measurements());
+    m.remove("epsilon_pld");
+    m.remove("clip_norm");
+    LedgerAudit a = resignedWithFirst(lines, with(r, r.modelBeforeSha256Hex(), "central",
+        r.accountant(), m));
+    assertEquals(List.of("line 1: round 1 (privacy_mode central) has an incomplete privacy"
+        + " record: missing clip_norm, epsilon_pld; epsilon not recomputed from here on"),
+        a.problems());
+  }
+
+  @Test
+  void verify_spendingAboveRecordedBudget_detected() throws IOException {
+    List<String> lines = ledger(1);
+    RoundRecord r = LedgerLine.decode(lines.get(0)).record();
+    Map<String, Double> m = new HashMap<>(r.measurements());
+    m.put("epsilon_budget", pld(1) / 2);
+    LedgerAudit a = resignedWithFirst(lines, with(r, r.modelBeforeSha256Hex(), "central",
+        r.accountant(), m));
+    assertEquals(1, a.problems().size(), a.problems().toString());
+    assertTrue(a.problems().get(0).contains("above its recorded budget"), a.problems().get(0));
+  }
+
+  @Test
+  void verify_nonPrivateRounds_needNoPrivacyRecord() throws IOException {
+    List<String> lines = ledger(1);
+    RoundRecord r = LedgerLine.decode(lines.get(0)).record();
+    LedgerAudit a = resignedWithFirst(lines, with(r, r.modelBeforeSha256Hex(), "none",
+        r.accountant(), Map.of("mean_update_norm", 0.5)));
+    assertTrue(a.ok(), a.problems().toString());
+    assertEquals(0, a.epsilonPld());
+    assertTrue(Double.isNaN(a.delta()));
   }
 
   @Test

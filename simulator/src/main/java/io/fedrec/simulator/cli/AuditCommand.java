@@ -118,6 +118,7 @@ final class AuditCommand implements Callable<Integer> {
           .name("ok").value(audit.ok())
           .name("rounds_verified").value(audit.records().size())
           .name("epsilon_rdp").value(audit.epsilonRdp())
+          .name("epsilon_pld").value(audit.epsilonPld())
           .name("delta").value(audit.delta())
           .name("problems").beginArray();
       for (String p : audit.problems()) {
@@ -127,11 +128,12 @@ final class AuditCommand implements Callable<Integer> {
       w.finish();
       o.println();
     } else {
-      o.printf(Locale.ROOT, "ledger %s: %d rounds verified (hash chain, signatures, sequence)%n",
-          ledger, audit.records().size());
+      o.printf(Locale.ROOT, "ledger %s: %d rounds verified (hash chain, signatures, sequence,"
+          + " model chain)%n", ledger, audit.records().size());
       if (!Double.isNaN(audit.delta())) {
-        o.printf(Locale.ROOT, "privacy: epsilon %.6f (RDP, recomputed from the recorded"
-            + " parameters) at delta %s%n", audit.epsilonRdp(), audit.delta());
+        o.printf(Locale.ROOT, "privacy: epsilon %.6f (PLD) / %.6f (RDP), recomputed from the"
+            + " recorded parameters, at delta %s%n", audit.epsilonPld(), audit.epsilonRdp(),
+            audit.delta());
       }
       if (audit.ok()) {
         o.println("OK: the ledger is intact");

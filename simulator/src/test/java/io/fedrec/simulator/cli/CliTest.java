@@ -410,7 +410,9 @@ class CliTest {
             new float[shape.numParameters()]);
         s.publish(m, new io.fedrec.coordinator.round.RoundRecord(r, 2, 2, 0, 2, 8, 8,
             java.time.Instant.EPOCH, java.time.Instant.EPOCH, "weighted_mean", "fedavg",
-            java.util.HexFormat.of().formatHex(m.sha256()), Map.of()));
+            r == 1 ? "00".repeat(32) : java.util.HexFormat.of().formatHex(m.sha256()),
+            java.util.HexFormat.of().formatHex(m.sha256()), "none", "fedrec-accountant/1",
+            Map.of()));
       }
     }
     Path ledger = state.resolve("ledger.jsonl");
