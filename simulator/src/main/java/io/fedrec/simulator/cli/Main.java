@@ -121,12 +121,26 @@ public final class Main implements Runnable {
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      return new String[] {"fedrec " + version(), "Java " + System.getProperty("java.version")};
+      return new String[] {"fedrec " + version() + " (git " + gitRevision() + ")",
+          "Java " + System.getProperty("java.version")};
     }
   }
 
   /** The project version, or {@code unknown} outside a build. */
   public static String version() {
+    return buildProperty("version");
+  }
+
+  /**
+   * The git commit (HEAD) the build was made from, or {@code unknown} when it was not built from a
+   * git checkout. Uncommitted changes in the working tree are not marked.
+   */
+  public static String gitRevision() {
+    String commit = buildProperty("git_revision");
+    return commit.matches("[0-9a-f]{40}") ? commit : "unknown";
+  }
+
+  private static String buildProperty(String key) {
     Properties p = new Properties();
     try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
       if (in != null) {
@@ -135,6 +149,6 @@ public final class Main implements Runnable {
     } catch (IOException e) {
       return "unknown";
     }
-    return p.getProperty("version", "unknown");
+    return p.getProperty(key, "unknown");
   }
 }

@@ -55,7 +55,8 @@ public final class SimulationReport {
    * The summary document. Top-level keys (stable, documented in {@code docs/research.md}):
    * {@code dataset, split, users, items, train_ratings, test_ratings, rounds_completed, rmse, mae,
    * baseline_rmse, baseline_mae, privacy {mode, epsilon, delta}, secagg, wall_seconds, clients,
-   * cohort_size, bytes_up, bytes_down, final_model_sha256, config}.
+   * cohort_size, bytes_up, bytes_down, final_model_sha256, seed, fedrec_version, git_revision,
+   * java_version, config}.
    */
   public static void writeSummary(SimulationResult r, Appendable out) {
     SimulationConfig c = r.config();
@@ -111,6 +112,10 @@ public final class SimulationReport {
     w.name("bytes_down").value(r.totalBytesDown());
     w.name("final_model_sha256").value(
         r.records().isEmpty() ? null : r.records().get(r.records().size() - 1).modelSha256Hex());
+    w.name("seed").value(c.seed());
+    w.name("fedrec_version").value(io.fedrec.simulator.cli.Main.version());
+    w.name("git_revision").value(io.fedrec.simulator.cli.Main.gitRevision());
+    w.name("java_version").value(System.getProperty("java.version"));
     w.name("config").beginObject()
         .name("rounds").value(c.rounds())
         .name("clients_per_round").value(c.clientsPerRound())

@@ -544,6 +544,14 @@ class CliTest {
     for (String key : List.of("rmse", "mae", "rounds_completed", "final_model_sha256")) {
       assertEquals(s1.get(key), s2.get(key), key);
     }
+    // the seed, versions and the build's git revision are recorded
+    for (String key : List.of("seed", "fedrec_version", "git_revision", "java_version")) {
+      assertEquals(s1.get(key), s2.get(key), key);
+    }
+    assertEquals(System.getProperty("java.version"), s1.get("java_version"));
+    assertTrue(((String) s1.get("git_revision")).matches("[0-9a-f]{40}|unknown"),
+        String.valueOf(s1.get("git_revision")));
+    assertTrue(s1.get("seed") instanceof Double, String.valueOf(s1.get("seed")));
     assertEquals(((Map<?, ?>) s1.get("privacy")).get("epsilon"),
         ((Map<?, ?>) s2.get("privacy")).get("epsilon"));
   }
