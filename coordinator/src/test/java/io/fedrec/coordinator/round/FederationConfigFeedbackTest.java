@@ -51,6 +51,20 @@ class FederationConfigFeedbackTest {
   }
 
   @Test
+  void fromProperties_feedbackBpr_takesBprDefaultsAndRoundTrips() {
+    Properties p = new Properties();
+    p.setProperty("num_items", "10");
+    p.setProperty("rank", "8");
+    p.setProperty("feedback", "bpr");
+
+    FederationConfig c = FederationConfig.fromProperties(p);
+
+    assertEquals(TrainingConfig.defaults(8, Feedback.BPR), c.training());
+    assertEquals(0f, c.training().implicitAlpha());
+    assertEquals(c, FederationConfig.fromProperties(c.toProperties()));
+  }
+
+  @Test
   void fromProperties_unknownFeedback_namesKeyAndValue() {
     Properties p = new Properties();
     p.setProperty("num_items", "10");
@@ -59,7 +73,7 @@ class FederationConfigFeedbackTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> FederationConfig.fromProperties(p));
 
-    assertEquals("feedback must be one of explicit, implicit. Provided value: clicks",
+    assertEquals("feedback must be one of explicit, implicit, bpr. Provided value: clicks",
         e.getMessage());
   }
 

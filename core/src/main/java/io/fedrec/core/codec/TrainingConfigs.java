@@ -18,9 +18,11 @@ public final class TrainingConfigs {
         .setRatingMin(c.ratingMin())
         .setRatingMax(c.ratingMax())
         .setItemWeightDecay(c.itemWeightDecay())
-        .setFeedback(c.implicit()
-            ? io.fedrec.proto.v1.Feedback.FEEDBACK_IMPLICIT
-            : io.fedrec.proto.v1.Feedback.FEEDBACK_EXPLICIT)
+        .setFeedback(switch (c.feedback()) {
+          case EXPLICIT -> io.fedrec.proto.v1.Feedback.FEEDBACK_EXPLICIT;
+          case IMPLICIT -> io.fedrec.proto.v1.Feedback.FEEDBACK_IMPLICIT;
+          case BPR -> io.fedrec.proto.v1.Feedback.FEEDBACK_IMPLICIT_BPR;
+        })
         .setImplicitAlpha(c.implicitAlpha())
         .build();
   }
@@ -41,9 +43,12 @@ public final class TrainingConfigs {
       case FEEDBACK_IMPLICIT:
         feedback = Feedback.IMPLICIT;
         break;
+      case FEEDBACK_IMPLICIT_BPR:
+        feedback = Feedback.BPR;
+        break;
       default:
-        throw new IllegalArgumentException(
-            "feedback must be FEEDBACK_EXPLICIT or FEEDBACK_IMPLICIT. Provided value: "
+        throw new IllegalArgumentException("feedback must be FEEDBACK_EXPLICIT, FEEDBACK_IMPLICIT"
+            + " or FEEDBACK_IMPLICIT_BPR. Provided value: "
                 + p.getFeedbackValue());
     }
     return new TrainingConfig(

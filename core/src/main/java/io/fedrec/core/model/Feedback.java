@@ -12,11 +12,16 @@ import java.util.Locale;
  *       r}; weighted MF (Hu, Koren, Volinsky, "Collaborative Filtering for Implicit Feedback
  *       Datasets", ICDM 2008) fits preference 1 on interacted items and 0 on <em>every</em> other
  *       item, with confidence {@code 1 + alpha * r} on the interactions and 1 elsewhere.
+ *   <li>{@link #BPR}: the same implicit interactions, fitted by Bayesian Personalised Ranking
+ *       (Rendle et al., UAI 2009): every interacted item should score above a negative drawn on
+ *       the client from the rest of the catalogue ({@link BprTrainer}). Configured as feedback
+ *       {@code implicit} with {@code implicit_model=bpr}.
  * </ul>
  */
 public enum Feedback {
   EXPLICIT("explicit"),
-  IMPLICIT("implicit");
+  IMPLICIT("implicit"),
+  BPR("bpr");
 
   private final String key;
 
@@ -29,8 +34,14 @@ public enum Feedback {
     return key;
   }
 
+  /** Whether the ratings are interactions (weighted MF or BPR) rather than graded judgements. */
+  public boolean implicit() {
+    return this != EXPLICIT;
+  }
+
   /**
-   * The mode named {@code name} ({@code explicit} or {@code implicit}, case-insensitive).
+   * The mode named {@code name} ({@code explicit}, {@code implicit} or {@code bpr},
+   * case-insensitive).
    *
    * @throws IllegalArgumentException naming the value and the valid names otherwise
    */
@@ -44,6 +55,6 @@ public enum Feedback {
       }
     }
     throw new IllegalArgumentException(
-        "feedback must be one of explicit, implicit. Provided value: " + name);
+        "feedback must be one of explicit, implicit, bpr. Provided value: " + name);
   }
 }

@@ -26,7 +26,9 @@ import io.fedrec.core.math.Cholesky;
  * ICDM 2008): a closed-form solve of {@code p_u} over the whole catalogue by the Gram trick, then
  * gradient steps on every item row, so the update is dense before the prior is added; the
  * derivation is in {@link ImplicitTrainer}. The prior ({@link #addWeightDecay}) and the clipping
- * contract ({@link #accumulateClippedUserUpdate}) are the same in both modes.
+ * contract ({@link #accumulateClippedUserUpdate}) are the same in every mode. With {@link
+ * Feedback#BPR} the user is reconstructed and the items stepped by Bayesian Personalised Ranking
+ * with negatives drawn on the client ({@link BprTrainer}).
  *
  * <p>Not thread-safe: holds scratch buffers (and, for implicit feedback, {@code Q^T Q} of the
  * last model seen); use one instance per thread.
@@ -41,12 +43,15 @@ public final class LocalTrainer {
   private float muDelta;
   private GlobalModel normModel;
   private double cachedThetaNorm2;
-  /** Non-null for implicit feedback. */
+  /** Non-null for implicit feedback fitted by weighted MF. */
   private final ImplicitTrainer implicit;
+  /** Non-null for implicit feedback fitted by BPR. */
+  private final BprTrainer bpr;
 
   public LocalTrainer(TrainingConfig config) {
     this.config = config;
-    this.implicit = config.implicit() ? new ImplicitTrainer(config) : null;
+    this.implicit = config.feedback() == Feedback.IMPLICIT ? new ImplicitTrainer(config) : null;
+    this.bpr = config.feedback() == Feedback.BPR ? new BprTrainer(config) : null;
     this.k = config.rank();
     this.a = new double[(k + 1) * (k + 1)];
     this.rhs = new double[k + 1];
@@ -69,6 +74,9 @@ public final class LocalTrainer {
     checkCompatible(model, user);
     if (implicit != null) {
       return implicit.reconstruct(model, user);
+    }
+    if (bpr != null) {
+      return bpr.reconstruct(model, user);
     }
     int n = k + 1;
     java.util.Arrays.fill(a, 0);
@@ -182,6 +190,10 @@ public final class LocalTrainer {
       checkCompatible(model, user);
       return implicit.accumulateUserUpdate(model, user, acc);
     }
+    if (bpr != null) {
+      checkCompatible(model, user);
+      return bpr.accumulateUserUpdate(model, user, acc);
+    }
     double loss = localUpdate(model, user);
     addDeltas(model.shape(), user, acc, 1f);
     return loss;
@@ -210,6 +222,11 @@ public final class LocalTrainer {
     if (implicit != null) {
       checkCompatible(model, user);
       return implicit.accumulateClippedUserUpdate(model, user, acc, clipNorm, priorCoefficient(1));
+    }
+    if (bpr != null) {
+      checkCompatible(model, user);
+      return bpr.accumulateClippedUserUpdate(model, user, acc, clipNorm, priorCoefficient(1),
+          thetaNorm2(model));
     }
     double loss = localUpdate(model, user);
     double c = priorCoefficient(1);

@@ -147,7 +147,7 @@ class TrainingConfigsTest {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> TrainingConfigs.fromProto(p));
 
-    assertEquals("feedback must be FEEDBACK_EXPLICIT or FEEDBACK_IMPLICIT. Provided value: 7",
+    assertEquals("feedback must be FEEDBACK_EXPLICIT, FEEDBACK_IMPLICIT or FEEDBACK_IMPLICIT_BPR. Provided value: 7",
         e.getMessage());
   }
 

@@ -179,7 +179,7 @@ class TrainingConfigTest {
   void parse_feedbackNames_caseInsensitiveAndRejectsOthers() {
     assertEquals(Feedback.IMPLICIT, Feedback.parse(" Implicit"));
     assertEquals(Feedback.EXPLICIT, Feedback.parse("explicit"));
-    assertEquals("feedback must be one of explicit, implicit. Provided value: clicks",
+    assertEquals("feedback must be one of explicit, implicit, bpr. Provided value: clicks",
         messageOf(() -> Feedback.parse("clicks")));
   }
 }

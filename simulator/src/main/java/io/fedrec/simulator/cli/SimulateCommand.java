@@ -115,6 +115,11 @@ final class SimulateCommand implements Callable<Integer> {
           + " (default: ${DEFAULT-VALUE})")
   String feedback;
 
+  @Option(names = "--implicit-model", paramLabel = "MODEL",
+      description = "with --feedback implicit: wmf (weighted MF, closed-form user solve) or bpr"
+          + " (Bayesian Personalised Ranking, negatives drawn on each client) (default: wmf)")
+  String implicitModel;
+
   @Option(names = "--alpha", paramLabel = "X",
       description = "confidence slope of implicit feedback (default: "
           + TrainingConfig.DEFAULT_IMPLICIT_ALPHA + ")")
@@ -345,10 +350,34 @@ final class SimulateCommand implements Callable<Integer> {
     try {
       mode = Feedback.parse(feedback);
     } catch (IllegalArgumentException e) {
-      throw CliException.usage("--" + e.getMessage(), e);
+      throw CliException.usage("--feedback must be one of explicit, implicit. Provided value: "
+          + feedback, e);
+    }
+    if (mode == Feedback.BPR) {
+      throw CliException.usage("--feedback must be one of explicit, implicit (for BPR:"
+          + " --feedback implicit --implicit-model bpr). Provided value: " + feedback);
+    }
+    if (implicitModel != null) {
+      if (mode != Feedback.IMPLICIT) {
+        throw CliException.usage("--implicit-model needs --feedback implicit");
+      }
+      switch (implicitModel) {
+        case "wmf":
+          break;
+        case "bpr":
+          mode = Feedback.BPR;
+          break;
+        default:
+          throw CliException.usage("--implicit-model must be one of wmf, bpr. Provided value: "
+              + implicitModel);
+      }
     }
     if (mode == Feedback.EXPLICIT && alpha != null) {
       throw CliException.usage("--alpha needs --feedback implicit");
+    }
+    if (mode == Feedback.BPR && alpha != null) {
+      throw CliException.usage("--alpha is weighted MF's confidence slope; BPR has none (drop"
+          + " --alpha or use --implicit-model wmf)");
     }
     try {
       TrainingConfig d = TrainingConfig.defaults(rank, mode);
@@ -385,7 +414,7 @@ final class SimulateCommand implements Callable<Integer> {
               ? new io.fedrec.coordinator.round.AdaptiveClipping(true, 0.5, 0.2, 0)
               : io.fedrec.coordinator.round.AdaptiveClipping.OFF)
           .dropout(dropout)
-          .rankingMetrics(rankingMetrics(mode == Feedback.IMPLICIT));
+          .rankingMetrics(rankingMetrics(mode.implicit()));
       if (threads != null) {
         b.threads(threads);
       }
@@ -448,6 +477,9 @@ final class SimulateCommand implements Callable<Integer> {
       default:
         if (mode == Feedback.IMPLICIT) {
           return SimulationConfig.DEFAULT_IMPLICIT_SERVER_LEARNING_RATE;
+        }
+        if (mode == Feedback.BPR) {
+          return SimulationConfig.DEFAULT_BPR_SERVER_LEARNING_RATE;
         }
         // clipped updates are smaller: the private default takes a larger step
         return privacy.equals("none") ? SimulationConfig.DEFAULT_SERVER_LEARNING_RATE

@@ -34,6 +34,12 @@ public final class SimulationConfig {
    * otherwise (see docs/research.md, "Implicit feedback").
    */
   public static final double DEFAULT_IMPLICIT_SERVER_LEARNING_RATE = 10;
+
+  /**
+   * Server learning rate of {@code --feedback implicit --implicit-model bpr} (see
+   * docs/research.md, "BPR").
+   */
+  public static final double DEFAULT_BPR_SERVER_LEARNING_RATE = 10;
   public static final double DEFAULT_INIT_SCALE = 0.1;
   public static final int DEFAULT_EVAL_EVERY = 25;
 

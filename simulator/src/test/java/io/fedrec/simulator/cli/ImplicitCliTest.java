@@ -78,6 +78,36 @@ class ImplicitCliTest {
   }
 
   @Test
+  void simulate_bpr_trainsAndRanksUnderLoo() throws Exception {
+    Path out = tmp.resolve("bpr");
+    Run r = CliTest.run("simulate", "--feedback", "implicit", "--implicit-model", "bpr",
+        "--rounds", "2", "--dataset", "csv", "--data", smallCsv().toString(),
+        "--clients-per-round", "20", "--threads", "2", "--out", out.toString());
+
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("bpr feedback"), r.out());
+    assertTrue(r.out().contains("round 2/2  hr@10 "), r.out());
+    Map<String, Object> s = summary(out);
+    assertEquals("loo", s.get("ranking_protocol"));
+    double hr = (Double) s.get("hr@10");
+    assertTrue(hr > 0 && hr <= 1, "hr@10 " + hr);
+    assertTrue(Files.readString(out.resolve("config.properties")).contains("implicit-model=bpr"));
+  }
+
+  @Test
+  void simulate_implicitModel_validated() {
+    assertUsage(CliTest.run("simulate", "--feedback", "implicit", "--implicit-model", "als"),
+        "--implicit-model must be one of wmf, bpr. Provided value: als");
+    assertUsage(CliTest.run("simulate", "--implicit-model", "bpr"),
+        "--implicit-model needs --feedback implicit");
+    assertUsage(CliTest.run("simulate", "--feedback", "implicit", "--implicit-model", "bpr",
+        "--alpha", "5"), "--alpha is weighted MF's confidence slope; BPR has none");
+    assertUsage(CliTest.run("simulate", "--feedback", "bpr"),
+        "--feedback must be one of explicit, implicit (for BPR: --feedback implicit"
+            + " --implicit-model bpr). Provided value: bpr");
+  }
+
+  @Test
   void simulate_unknownFeedback_exit2NamingFlagAndValue() {
     assertUsage(CliTest.run("simulate", "--feedback", "clicks"),
         "--feedback must be one of explicit, implicit. Provided value: clicks");

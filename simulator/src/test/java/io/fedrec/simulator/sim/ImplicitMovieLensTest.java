@@ -30,8 +30,8 @@ import org.junit.jupiter.api.Test;
  * interaction per user held out, ranked among 99 sampled negatives), every rating an interaction
  * of strength 1, seed 1 for the split, the negatives, the initial model and the cohorts: the
  * federated WMF with the implicit defaults reaches HR@10 >= 0.62 and NDCG@10 >= 0.34 after 100
- * rounds of 100 clients (one user each). The centralized WMF and the popularity baseline are
- * measured on the same protocol beside it. Skipped when the licensed data is absent ({@link
+ * rounds of 100 clients (one user each), and so does the federated BPR with its defaults. The
+ * centralized WMF and the popularity baseline are measured on the same protocol beside them. Skipped when the licensed data is absent ({@link
  * TestDatasets}). The run is deterministic; the figures are written in docs/research.md.
  */
 class ImplicitMovieLensTest {
@@ -79,6 +79,27 @@ class ImplicitMovieLensTest {
     Map<String, Double> fed = new Simulation(config, loo).run().finalRanking();
 
     System.out.println("ml-100k loo implicit, federated WMF, 100 rounds: " + fed);
+    assertTrue(fed.get("hr@10") >= 0.62, fed.toString());
+    assertTrue(fed.get("ndcg@10") >= 0.34, fed.toString());
+  }
+
+  @Test
+  void run_ml100kLooBprDefaults_reachesIssueBar() {
+    assumeTrue(loo != null, "MovieLens-100K not available");
+    SimulationConfig config = SimulationConfig.builder()
+        .dataset("movielens-100k")
+        .split(DataSets.LEAVE_ONE_OUT)
+        .rounds(100)
+        .training(TrainingConfig.defaults(SimulationConfig.DEFAULT_RANK, Feedback.BPR))
+        .serverLearningRate(SimulationConfig.DEFAULT_BPR_SERVER_LEARNING_RATE)
+        .evalEvery(100)
+        .threads(2)
+        .seed(SEED)
+        .build();
+
+    Map<String, Double> fed = new Simulation(config, loo).run().finalRanking();
+
+    System.out.println("ml-100k loo implicit, federated BPR, 100 rounds: " + fed);
     assertTrue(fed.get("hr@10") >= 0.62, fed.toString());
     assertTrue(fed.get("ndcg@10") >= 0.34, fed.toString());
   }

@@ -57,12 +57,16 @@ class ImplicitSimulationTest {
   }
 
   private static SimulationConfig config(int rounds) {
+    return config(rounds, Feedback.IMPLICIT);
+  }
+
+  private static SimulationConfig config(int rounds, Feedback model) {
     return SimulationConfig.builder()
         .dataset("clustered")
         .split(DataSets.LEAVE_ONE_OUT)
         .rounds(rounds)
         .clientsPerRound(100)
-        .training(TrainingConfig.defaults(8, Feedback.IMPLICIT))
+        .training(TrainingConfig.defaults(8, model))
         .evalEvery(rounds)
         .threads(2)
         .seed(3)
@@ -103,6 +107,23 @@ class ImplicitSimulationTest {
     assertTrue(Double.isNaN(result.baseline().rmse()));
     assertEquals("loo", result.rankingProtocol());
     assertTrue(result.rows().get(result.rows().size() - 1).evaluated());
+  }
+
+  @Test
+  void run_clusteredBpr_beatsPopularity() {
+    Split loo = clusteredLeaveOneOut(7);
+    RankingProtocol protocol =
+        RankingProtocol.leaveOneOut(loo, RankingProtocol.DEFAULT_NEGATIVES, 3);
+    List<MetricSpec> metrics = MetricSpec.parseList("hr@10,ndcg@10");
+
+    SimulationResult result = new Simulation(config(60, Feedback.BPR), loo).run();
+
+    Map<String, Double> pop = RankingEvaluator.evaluate(
+        PopularityRanker.fit(loo.train()), loo.train(), protocol, metrics, null);
+    Map<String, Double> fed = result.finalRanking();
+    System.out.println("clustered loo, federated BPR: " + fed + ", popularity: " + pop);
+    assertTrue(fed.get("hr@10") > pop.get("hr@10") + 0.2, fed + " vs " + pop);
+    assertTrue(fed.get("ndcg@10") > pop.get("ndcg@10") + 0.1, fed + " vs " + pop);
   }
 
   @Test
