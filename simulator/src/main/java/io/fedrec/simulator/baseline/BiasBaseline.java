@@ -100,18 +100,7 @@ public final class BiasBaseline {
 
   /** RMSE and MAE on the split's test ratings (sums in user order: deterministic). */
   public RatingMetrics evaluate(Split split) {
-    RatingsData test = split.test();
-    double sq = 0;
-    double ab = 0;
-    for (int u = 0; u < test.numUsers(); u++) {
-      UserRatings r = test.user(u);
-      for (int j = 0; j < r.size(); j++) {
-        double e = r.rating(j) - predict(u, r.item(j));
-        sq += e * e;
-        ab += Math.abs(e);
-      }
-    }
-    return RatingMetrics.fromSums(sq, ab, test.numRatings());
+    return RatingErrors.of(split.test(), this::predict);
   }
 
   public double mu() {

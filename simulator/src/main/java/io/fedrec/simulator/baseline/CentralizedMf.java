@@ -207,17 +207,7 @@ public final class CentralizedMf {
 
   /** RMSE and MAE on {@code ratings} (for example the train set). */
   public RatingMetrics evaluate(RatingsData ratings) {
-    double sq = 0;
-    double ab = 0;
-    for (int u = 0; u < ratings.numUsers(); u++) {
-      UserRatings r = ratings.user(u);
-      for (int j = 0; j < r.size(); j++) {
-        double e = r.rating(j) - predict(u, r.item(j));
-        sq += e * e;
-        ab += Math.abs(e);
-      }
-    }
-    return RatingMetrics.fromSums(sq, ab, ratings.numRatings());
+    return RatingErrors.of(ratings, this::predict);
   }
 
   /** The item side ({@code Q}, item biases, {@code mu}) in the core layout, at version 0. */
