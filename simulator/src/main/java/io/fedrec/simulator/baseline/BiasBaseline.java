@@ -4,6 +4,7 @@ import io.fedrec.core.model.Checks;
 import io.fedrec.core.model.UserRatings;
 import io.fedrec.simulator.data.RatingsData;
 import io.fedrec.simulator.data.Split;
+import io.fedrec.simulator.eval.Ranker;
 import io.fedrec.simulator.eval.RatingMetrics;
 
 /**
@@ -101,6 +102,15 @@ public final class BiasBaseline {
   /** RMSE and MAE on the split's test ratings (sums in user order: deterministic). */
   public RatingMetrics evaluate(Split split) {
     return RatingErrors.of(split.test(), this::predict);
+  }
+
+  /**
+   * Ranks every user's items by {@code b_i} (the user's {@code mu + b_u} does not change the
+   * order): a popularity ranking shrunk towards the mean rating. No item space, so intra-list
+   * diversity is NaN.
+   */
+  public Ranker ranker() {
+    return new FactorRanker(0, new double[0], new double[0], itemBias, mu);
   }
 
   public double mu() {
