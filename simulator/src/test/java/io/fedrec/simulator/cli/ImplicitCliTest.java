@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ImplicitCliTest {
   @TempDir Path tmp;
 
-  private static void assertUsage(Run r, String expected) {
+  static void assertUsage(Run r, String expected) {
     assertEquals(2, r.code(), r.err());
     assertTrue(r.err().contains(expected), "stderr: " + r.err());
     assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
@@ -29,6 +29,11 @@ class ImplicitCliTest {
    * so that a run takes well under a second.
    */
   private Path smallCsv() throws Exception {
+    return smallCsv(tmp);
+  }
+
+  /** Writes the CSV of {@link #smallCsv()} to {@code dir}. */
+  static Path smallCsv(Path dir) throws Exception {
     java.util.SplittableRandom r = new java.util.SplittableRandom(5);
     StringBuilder b = new StringBuilder("user,item,rating,timestamp\n");
     for (int u = 0; u < 200; u++) {
@@ -43,11 +48,11 @@ class ImplicitCliTest {
         }
       }
     }
-    return Files.writeString(tmp.resolve("small.csv"), b.toString());
+    return Files.writeString(dir.resolve("small.csv"), b.toString());
   }
 
   @SuppressWarnings("unchecked")
-  private static Map<String, Object> summary(Path dir) throws Exception {
+  static Map<String, Object> summary(Path dir) throws Exception {
     return (Map<String, Object>) MiniJson.parse(
         Files.readString(dir.resolve(SimulationReport.SUMMARY), StandardCharsets.UTF_8));
   }
@@ -155,13 +160,13 @@ class ImplicitCliTest {
 
   @Test
   void baseline_unknownAlgo_exit2ListingChoices() {
-    assertUsage(CliTest.run("baseline", "--algo", "bpr"),
-        "--algo must be one of als, wmf, popularity. Provided value: bpr");
+    assertUsage(CliTest.run("baseline", "--algo", "svd"),
+        "--algo must be one of mean-bias, sgd-mf, als, wmf, bpr, popularity. Provided value: svd");
   }
 
   @Test
   void baseline_alphaWithAls_exit2() {
     assertUsage(CliTest.run("baseline", "--alpha", "3"),
-        "--alpha and --reg apply to --algo wmf only");
+        "--alpha applies to --algo wmf only. Provided --algo: als");
   }
 }
