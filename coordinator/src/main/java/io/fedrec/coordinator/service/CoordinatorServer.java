@@ -62,13 +62,32 @@ public final class CoordinatorServer {
    */
   public CoordinatorServer(ServerBuilder<?> builder, RoundEngine engine,
       ClientAuthentication authentication, ClientRateLimiter limiter) {
+    this(builder, engine, authentication, limiter, null);
+  }
+
+  /**
+   * As {@link #CoordinatorServer(ServerBuilder, RoundEngine, ClientAuthentication,
+   * ClientRateLimiter)}, with global admission control ({@code null}: none); calls over its limit
+   * are shed before authentication and rate limiting, and its counts are exported as the gauges
+   * {@code calls_in_flight} and {@code calls_shed}.
+   */
+  public CoordinatorServer(ServerBuilder<?> builder, RoundEngine engine,
+      ClientAuthentication authentication, ClientRateLimiter limiter, LoadShedder shedder) {
     this.engine = Objects.requireNonNull(engine, "engine");
     if (limiter != null) {
       engine.metrics().gauge("requests_rate_limited", limiter::rejected);
     }
+    if (shedder != null) {
+      engine.metrics().gauge("calls_in_flight", shedder::inFlight);
+      engine.metrics().gauge("calls_shed", shedder::shed);
+    }
+    // the last interceptor runs first: shedding costs a shed call as little as possible
+    io.grpc.ServerServiceDefinition service = shedder == null
+        ? ServerInterceptors.intercept(new CoordinatorService(engine, limiter), authentication)
+        : ServerInterceptors.intercept(new CoordinatorService(engine, limiter), authentication,
+            shedder);
     this.server = builder
-        .addService(ServerInterceptors.intercept(new CoordinatorService(engine, limiter),
-            authentication))
+        .addService(service)
         .addService(health.getHealthService())
         .maxInboundMessageSize(engine.config().maxChunkBytes() + 64 * 1024)
         .build();

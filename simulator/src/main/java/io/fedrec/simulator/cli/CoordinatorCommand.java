@@ -13,6 +13,7 @@ import io.fedrec.coordinator.store.StateStore;
 import io.fedrec.core.model.GlobalModel;
 import io.fedrec.coordinator.service.ClientAuthentication;
 import io.fedrec.coordinator.service.ClientRateLimiter;
+import io.fedrec.coordinator.service.LoadShedder;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.ServerCredentials;
 import io.grpc.TlsServerCredentials;
@@ -130,6 +131,17 @@ final class CoordinatorCommand implements Callable<Integer> {
           + " is refused with RESOURCE_EXHAUSTED; 0 disables the limit (default: ${DEFAULT-VALUE})")
   double clientRate;
 
+  @Option(names = "--max-concurrent-calls", paramLabel = "N", defaultValue = "256",
+      description = "coordinator RPCs served at once (a download or upload counts until it ends);"
+          + " over it a check-in is told to retry later and other calls get UNAVAILABLE with a"
+          + " retry-after trailer (default: ${DEFAULT-VALUE})")
+  int maxConcurrentCalls;
+
+  @Option(names = "--shed-retry-ms", paramLabel = "MS", defaultValue = "2000",
+      description = "the delay suggested to clients shed by --max-concurrent-calls"
+          + " (default: ${DEFAULT-VALUE})")
+  long shedRetryMs;
+
   @Option(names = "--metrics-port", paramLabel = "PORT",
       description = "serve Prometheus metrics (GET /metrics) and readiness (GET /ready) over"
           + " HTTP on this TCP port, 0 for any free one (default: off)")
@@ -164,6 +176,8 @@ final class CoordinatorCommand implements Callable<Integer> {
       throw CliException.usage("--client-rate must be 0 (no limit) or in [0.5, infinity)."
           + " Provided value: " + clientRate);
     }
+    Flags.inRange("--max-concurrent-calls", maxConcurrentCalls, 1, 1_000_000);
+    Flags.inRange("--shed-retry-ms", shedRetryMs, 1, 3_600_000);
     if (!logFormat.equals("text") && !logFormat.equals("json")) {
       throw CliException.usage("--log-format must be text or json. Provided value: " + logFormat);
     }
@@ -230,7 +244,8 @@ final class CoordinatorCommand implements Callable<Integer> {
         engine, clientCa != null
             ? ClientAuthentication.requireCertificates()
             : ClientAuthentication.none(),
-        clientRate == 0 ? null : new ClientRateLimiter(clientRate, 2 * clientRate));
+        clientRate == 0 ? null : new ClientRateLimiter(clientRate, 2 * clientRate),
+        new LoadShedder(maxConcurrentCalls, shedRetryMs));
     try {
       server.start();
     } catch (IOException e) {
