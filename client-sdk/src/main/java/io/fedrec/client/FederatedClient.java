@@ -90,6 +90,7 @@ public final class FederatedClient implements AutoCloseable {
   private final ManagedChannel ownedChannel;
   private final ClientSession session;
   private final PolicyEnforcer policy;
+  private final ScoringBackend scoringBackend;
 
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -128,6 +129,7 @@ public final class FederatedClient implements AutoCloseable {
     this.session = new ClientSession(clientId, transport, data, b.rpcTimeout, this.listener,
         b.trainingExecutor, b.trainingParallelism);
     this.policy = new PolicyEnforcer(b.privacyPolicy);
+    this.scoringBackend = b.scoringBackend;
     this.session.policy(policy);
   }
 
@@ -211,13 +213,18 @@ public final class FederatedClient implements AutoCloseable {
 
   /**
    * Recommendations for many local users at once (a silo scoring all its users): every user is
-   * reconstructed once, then the user-by-item score matrix is computed block by block (blocks of
-   * {@value #SCORE_BLOCK_USERS} users by {@value #SCORE_BLOCK_ITEMS} items, so each block of item
-   * factors is read from memory once per block of users) and reduced to each user's top {@code k}.
-   * Each score is computed exactly as {@link #recommend(String, int, RecommendationFilter)}
-   * computes it, so the results are identical to calling it per user.
+   * reconstructed once, then the dense user-by-item score matrix {@code S = U Q^T + b_u 1^T + 1
+   * b_i^T} is computed block by block by the client's {@link ScoringBackend} (blocks of {@value
+   * #SCORE_BLOCK_USERS} users by {@value #SCORE_BLOCK_ITEMS} items, so the score buffer stays at 2
+   * MiB whatever the catalogue) and each block is reduced to each user's top {@code k} under
+   * {@code filter}. With the default backend ({@link ScoringBackend#plainJava()}) each score is
+   * computed exactly as {@link #recommend(String, int, RecommendationFilter)} computes it, so the
+   * results are identical to calling it per user; another backend may differ in the last bits of a
+   * score and so in the order of near-ties.
    *
    * @return recommendations by user id, in the order of {@code userIds}
+   * @throws IllegalArgumentException as {@link #recommend(String, int, RecommendationFilter)}
+   * @throws IllegalStateException before the first model has arrived
    */
   public Map<String, List<Recommendation>> recommendAll(
       Collection<String> userIds, int k, RecommendationFilter filter) {
@@ -230,26 +237,31 @@ public final class FederatedClient implements AutoCloseable {
     boolean[] allowed = filter.allowed(numItems);
     List<String> ids = new ArrayList<>(userIds);
     Map<String, List<Recommendation>> out = new LinkedHashMap<>();
+    float[] scores = new float[Math.min(ids.size(), SCORE_BLOCK_USERS)
+        * Math.min(numItems, SCORE_BLOCK_ITEMS)];
     for (int from = 0; from < ids.size(); from += SCORE_BLOCK_USERS) {
       int to = Math.min(ids.size(), from + SCORE_BLOCK_USERS);
       int m = to - from;
-      UserState[] users = new UserState[m];
+      List<UserState> users = new ArrayList<>(m);
       boolean[][] seen = new boolean[m][];
       TopK[] tops = new TopK[m];
       for (int u = 0; u < m; u++) {
         UserRatings r = ratingsOf(ids.get(from + u));
-        users[u] = userState(s, r);
+        users.add(userState(s, r));
         seen[u] = filter.excludeSeen() ? seenItems(r, numItems) : null;
         tops[u] = new TopK(k);
       }
       for (int i0 = 0; i0 < numItems; i0 += SCORE_BLOCK_ITEMS) {
         int i1 = Math.min(numItems, i0 + SCORE_BLOCK_ITEMS);
+        int n = i1 - i0;
+        scoringBackend.score(model, users, i0, i1, scores);
         for (int u = 0; u < m; u++) {
-          UserState user = users[u];
           boolean[] sn = seen[u];
+          TopK top = tops[u];
+          int row = u * n - i0;
           for (int item = i0; item < i1; item++) {
             if (allowed[item] && (sn == null || !sn[item])) {
-              tops[u].offer(item, user.score(model, item));
+              top.offer(item, scores[row + item]);
             }
           }
         }
@@ -262,10 +274,10 @@ public final class FederatedClient implements AutoCloseable {
   }
 
   /** Users per block of {@link #recommendAll}. */
-  static final int SCORE_BLOCK_USERS = 64;
+  static final int SCORE_BLOCK_USERS = 128;
 
-  /** Items per block of {@link #recommendAll} (64 x 4 KiB of factors at rank 16). */
-  static final int SCORE_BLOCK_ITEMS = 256;
+  /** Items per block of {@link #recommendAll}: with 128 users, a 2 MiB score buffer. */
+  static final int SCORE_BLOCK_ITEMS = 4096;
 
   private List<Recommendation> rank(
       Snapshot s, String userId, int k, RecommendationFilter filter, boolean[] allowed) {
@@ -523,6 +535,7 @@ public final class FederatedClient implements AutoCloseable {
     private RandomGenerator random;
     private Executor trainingExecutor;
     private int trainingParallelism = 1;
+    private ScoringBackend scoringBackend = ScoringBackend.plainJava();
 
     private Builder() {}
 
@@ -613,7 +626,6 @@ public final class FederatedClient implements AutoCloseable {
       return this;
     }
 
-    /** Source of retry jitter; default a {@link SecureRandom}. Inject a seeded one in tests. */
     /**
      * The partner's privacy policy: tasks that violate it are refused, and users whose per-user
      * epsilon cap would be exceeded are left out (see {@link PrivacyPolicy}). Default: none.
@@ -623,6 +635,19 @@ public final class FederatedClient implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Computes the score blocks of {@link FederatedClient#recommendAll}. Default: {@link
+     * ScoringBackend#plainJava()}. The optional {@code fedrec-scoring-nd4j} artifact offers {@code
+     * new Nd4jScoringBackend()} (one float32 gemm per block); docs/performance.md says at which
+     * sizes it pays. {@link FederatedClient#recommend} and {@link FederatedClient#score} always
+     * score in plain Java.
+     */
+    public Builder scoringBackend(ScoringBackend scoringBackend) {
+      this.scoringBackend = Objects.requireNonNull(scoringBackend, "scoringBackend");
+      return this;
+    }
+
+    /** Source of retry jitter; default a {@link SecureRandom}. Inject a seeded one in tests. */
     public Builder random(RandomGenerator random) {
       this.random = random;
       return this;

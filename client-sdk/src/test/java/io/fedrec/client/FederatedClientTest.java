@@ -275,8 +275,12 @@ class FederatedClientTest {
   // ---- recommend ----
 
   private FederatedClient clientAfterOneRound() {
+    return clientAfterOneRound(builder());
+  }
+
+  private FederatedClient clientAfterOneRound(FederatedClient.Builder builder) {
     fake.thenTask(FakeCoordinator.task(1, served, CONFIG, 64)).thenFinished(1);
-    FederatedClient client = builder().build();
+    FederatedClient client = builder.build();
     client.start();
     executor.runUntilIdle(10);
     return client;
@@ -362,6 +366,65 @@ class FederatedClientTest {
     for (String user : batch.keySet()) {
       assertEquals(client.recommend(user, 6, filter), batch.get(user), user);
     }
+  }
+
+  @Test
+  void recommendAll_severalBlocksOfUsersAndItems_equalsPerUserRecommendations() {
+    ModelShape shape = new ModelShape(FederatedClient.SCORE_BLOCK_ITEMS + 37, 4);
+    served = RandomModels.model(shape, 23);
+    fake.model = served;
+    fake.downloadChunkFloats = 4096;
+    SplittableRandom random = new SplittableRandom(23);
+    MapDataSource.Builder many = MapDataSource.builder();
+    List<String> ids = new ArrayList<>();
+    for (int u = 0; u < FederatedClient.SCORE_BLOCK_USERS + 3; u++) {
+      String id = "user-" + u;
+      ids.add(id);
+      if (u % 10 == 0) {
+        many.user(id, new int[0], new float[0]);
+      } else {
+        many.user(id, new int[] {u, 300 + u, shape.numItems() - 1 - u},
+            new float[] {1 + random.nextInt(5), 1 + random.nextInt(5), 1 + random.nextInt(5)});
+      }
+    }
+    FederatedClient client = clientAfterOneRound(builder().dataSource(many.build()));
+    RecommendationFilter filter = RecommendationFilter.builder().exclude(2, 4100).build();
+
+    java.util.Map<String, List<Recommendation>> batch = client.recommendAll(ids, 10, filter);
+
+    assertEquals(ids, List.copyOf(batch.keySet()));
+    for (String user : ids) {
+      assertEquals(client.recommend(user, 10, filter), batch.get(user), user);
+    }
+  }
+
+  @Test
+  void recommendAll_customBackend_ranksByItsScores() {
+    ScoringBackend byLowestItem = (model, users, itemFrom, itemTo, scores) -> {
+      for (int u = 0; u < users.size(); u++) {
+        for (int item = itemFrom; item < itemTo; item++) {
+          scores[u * (itemTo - itemFrom) + item - itemFrom] = -item;
+        }
+      }
+    };
+    FederatedClient client = clientAfterOneRound(builder().scoringBackend(byLowestItem));
+
+    java.util.Map<String, List<Recommendation>> batch =
+        client.recommendAll(List.of("alice", "bob"), 3, RecommendationFilter.DEFAULT);
+
+    // alice rated 0, 3, 7 and 11; bob rated nothing
+    assertEquals(List.of(new Recommendation(1, -1f), new Recommendation(2, -2f),
+        new Recommendation(4, -4f)), batch.get("alice"));
+    assertEquals(List.of(new Recommendation(0, 0f), new Recommendation(1, -1f),
+        new Recommendation(2, -2f)), batch.get("bob"));
+  }
+
+  @Test
+  void scoringBackend_null_throwsNamingIt() {
+    NullPointerException e = assertThrows(NullPointerException.class,
+        () -> builder().scoringBackend(null));
+
+    assertEquals("scoringBackend", e.getMessage());
   }
 
   @Test
