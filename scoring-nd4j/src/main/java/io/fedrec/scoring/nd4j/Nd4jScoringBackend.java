@@ -5,16 +5,17 @@ import io.fedrec.core.model.GlobalModel;
 import io.fedrec.core.model.ModelShape;
 import io.fedrec.core.model.UserState;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * A {@link ScoringBackend} on nd4j-native: each block {@code S = U Q^T + b_u 1^T + 1 b_i^T} is one
  * float32 {@code gemm} (OpenBLAS, on as many threads as nd4j's OpenMP runtime is given; {@code
- * OMP_NUM_THREADS} caps it) followed by two broadcast adds, then copied into the caller's array.
+ * OMP_NUM_THREADS} caps it), copied into the caller's array.
  *
  * <pre>{@code
  * FederatedClient client = FederatedClient.builder()
@@ -25,20 +26,31 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  *     client.recommendAll(userIds, 10, RecommendationFilter.DEFAULT);
  * }</pre>
  *
- * <p>The model's item factors {@code Q} ({@code numItems x rank}) and biases are copied off-heap
- * once per model and reused for every block and every call until a different model is scored, so
- * the cost of a block is the gemm, the bias adds and one copy of the {@code m x n} result. The
- * scores differ from {@link ScoringBackend#plainJava()} only by float32 rounding: the gemm sums
- * {@code p_u . q_i} in its own order, and the biases are added after it. docs/performance.md
- * says at which sizes this is faster than the plain-Java default (it is not for small blocks).
+ * <p>The biases ride in the product: with {@code U' = [U, b_u, 1]} ({@code m x (rank + 2)}) and
+ * {@code Q' = [Q, 1, b_i]} ({@code n x (rank + 2)}), {@code U' Q'^T = U Q^T + b_u 1^T + 1 b_i^T}.
+ * One gemm replaces the gemm plus two broadcast adds, which in nd4j 1.0.0-M2.1 cost more than the
+ * gemm itself at these ranks. {@code Q'} is built off-heap once per model and item range (a
+ * contiguous array per range: gemm on a row-range view of one large array was several times
+ * slower) and reused until a different model is scored, so a block costs the copy of its users,
+ * the gemm and the copy of the {@code m x n} result.
  *
- * <p>Thread-safe: the cached model arrays are only read, and every call works on its own arrays.
- * Constructing the first instance loads nd4j's native libraries (a few seconds, once per JVM).
+ * <p>The scores differ from {@link ScoringBackend#plainJava()} only by float32 rounding: the gemm
+ * sums {@code p_u . q_i + b_u + b_i} in its own order. docs/performance.md says at which sizes this
+ * backend is faster than the plain-Java default.
+ *
+ * <p>Thread-safe: the cached item arrays are only read once built, and every call works on its own
+ * user and result arrays. Constructing the first instance loads nd4j's native libraries (a few
+ * seconds, once per JVM).
  */
 public final class Nd4jScoringBackend implements ScoringBackend {
+  /**
+   * Item ranges cached per model: {@code recommendAll} uses {@code ceil(numItems / 4096)} fixed
+   * ranges, far fewer; a caller with ever-new ranges gets them built per call beyond this.
+   */
+  static final int MAX_CACHED_RANGES = 4096;
 
-  /** A model's {@code Q} ({@code numItems x rank}, row-major) and biases ({@code 1 x numItems}). */
-  private record Prepared(GlobalModel model, INDArray factors, INDArray biases) {}
+  /** A model and its {@code Q'} arrays by item range ({@code itemFrom << 32 | itemTo}). */
+  private record Prepared(GlobalModel model, Map<Long, INDArray> items) {}
 
   private final AtomicReference<Prepared> prepared = new AtomicReference<>();
 
@@ -55,47 +67,55 @@ public final class Nd4jScoringBackend implements ScoringBackend {
   @Override
   public void score(
       GlobalModel model, List<UserState> users, int itemFrom, int itemTo, float[] scores) {
-    Prepared p = prepare(model);
-    int rank = model.rank();
+    int width = model.rank() + 2;
     int m = users.size();
-    int n = itemTo - itemFrom;
-    float[] factors = new float[m * rank];
-    float[] biases = new float[m];
-    for (int u = 0; u < m; u++) {
-      UserState user = users.get(u);
-      System.arraycopy(user.factors(), 0, factors, u * rank, rank);
-      biases[u] = user.bias();
+    float[] u = new float[m * width];
+    for (int r = 0; r < m; r++) {
+      UserState user = users.get(r);
+      System.arraycopy(user.factors(), 0, u, r * width, width - 2);
+      u[r * width + width - 2] = user.bias();
+      u[r * width + width - 1] = 1f;
     }
-    INDArray userFactors = Nd4j.create(factors, new long[] {m, rank}, 'c');
-    INDArray userBiases = Nd4j.create(biases, new long[] {m, 1}, 'c');
-    boolean whole = itemFrom == 0 && itemTo == model.numItems();
-    INDArray itemFactors = whole ? p.factors()
-        : p.factors().get(NDArrayIndex.interval(itemFrom, itemTo), NDArrayIndex.all());
-    INDArray itemBiases = whole ? p.biases()
-        : p.biases().get(NDArrayIndex.all(), NDArrayIndex.interval(itemFrom, itemTo));
+    INDArray userMatrix = Nd4j.create(u, new long[] {m, width}, 'c');
+    INDArray itemMatrix = items(model, itemFrom, itemTo);
+    int n = itemTo - itemFrom;
     INDArray block = Nd4j.createUninitialized(DataType.FLOAT, new long[] {m, n}, 'c');
-    Nd4j.gemm(userFactors, itemFactors, block, false, true, 1.0, 0.0);
-    block.addiColumnVector(userBiases).addiRowVector(itemBiases);
+    Nd4j.gemm(userMatrix, itemMatrix, block, false, true, 1.0, 0.0);
     // A fresh c-order array: its buffer holds exactly the m x n block, row by row, from offset 0.
     block.data().asNioFloat().get(scores, 0, m * n);
   }
 
-  /** The off-heap copy of {@code model}'s item parameters, made once per model. */
-  private Prepared prepare(GlobalModel model) {
+  /** {@code Q'} of {@code model} for items {@code [from, to)}: rows {@code [q_i, 1, b_i]}. */
+  private INDArray items(GlobalModel model, int from, int to) {
     Prepared p = prepared.get();
-    if (p != null && p.model() == model) {
-      return p;
+    if (p == null || p.model() != model) {
+      // Concurrent callers on a new model may each start a cache; the last one set is kept.
+      p = new Prepared(model, new ConcurrentHashMap<>());
+      prepared.set(p);
     }
+    long key = (long) from << 32 | to;
+    INDArray cached = p.items().get(key);
+    if (cached != null) {
+      return cached;
+    }
+    INDArray built = buildItems(model, from, to);
+    if (p.items().size() < MAX_CACHED_RANGES) {
+      p.items().putIfAbsent(key, built);
+    }
+    return built;
+  }
+
+  private static INDArray buildItems(GlobalModel model, int from, int to) {
     ModelShape shape = model.shape();
-    int numItems = shape.numItems();
-    float[] q = new float[numItems * shape.rank()];
-    model.copyParameters(shape.factorOffset(0), q, 0, q.length);
-    float[] b = new float[numItems];
-    model.copyParameters(shape.biasOffset(0), b, 0, numItems);
-    p = new Prepared(model, Nd4j.create(q, new long[] {numItems, shape.rank()}, 'c'),
-        Nd4j.create(b, new long[] {1, numItems}, 'c'));
-    // Concurrent callers on a new model may each build one; the last one set is kept.
-    prepared.set(p);
-    return p;
+    int rank = shape.rank();
+    int width = rank + 2;
+    int n = to - from;
+    float[] q = new float[n * width];
+    for (int j = 0; j < n; j++) {
+      model.copyFactors(from + j, q, j * width);
+      q[j * width + rank] = 1f;
+      q[j * width + rank + 1] = model.itemBias(from + j);
+    }
+    return Nd4j.create(q, new long[] {n, width}, 'c');
   }
 }
