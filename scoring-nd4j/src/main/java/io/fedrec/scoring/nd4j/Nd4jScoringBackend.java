@@ -4,6 +4,7 @@ import io.fedrec.client.ScoringBackend;
 import io.fedrec.core.model.GlobalModel;
 import io.fedrec.core.model.ModelShape;
 import io.fedrec.core.model.UserState;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,8 +39,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * sums {@code p_u . q_i + b_u + b_i} in its own order. docs/performance.md says at which sizes this
  * backend is faster than the plain-Java default.
  *
- * <p>Thread-safe: the cached item arrays are only read once built, and every call works on its own
- * user and result arrays. Constructing the first instance loads nd4j's native libraries (a few
+ * <p>Thread-safe: the cached item arrays are only read once built, every call works on its own
+ * user array, and each thread reuses its own result arrays. Constructing the first instance loads nd4j's native libraries (a few
  * seconds, once per JVM).
  */
 public final class Nd4jScoringBackend implements ScoringBackend {
@@ -49,10 +50,20 @@ public final class Nd4jScoringBackend implements ScoringBackend {
    */
   static final int MAX_CACHED_RANGES = 4096;
 
+  /** Result shapes kept per thread: {@code recommendAll} uses at most four per catalogue. */
+  static final int MAX_CACHED_SHAPES = 8;
+
   /** A model and its {@code Q'} arrays by item range ({@code itemFrom << 32 | itemTo}). */
   private record Prepared(GlobalModel model, Map<Long, INDArray> items) {}
 
   private final AtomicReference<Prepared> prepared = new AtomicReference<>();
+
+  /**
+   * This thread's off-heap result arrays by shape ({@code m << 32 | n}). nd4j frees off-heap
+   * memory only when the garbage collector finds the Java object gone, so a fresh 2 MiB result per
+   * block piles up native memory between collections; reusing one per shape keeps it flat.
+   */
+  private final ThreadLocal<Map<Long, INDArray>> results = ThreadLocal.withInitial(HashMap::new);
 
   /**
    * Loads the nd4j backend now, so that a missing or incompatible native library fails here,
@@ -79,10 +90,25 @@ public final class Nd4jScoringBackend implements ScoringBackend {
     INDArray userMatrix = Nd4j.create(u, new long[] {m, width}, 'c');
     INDArray itemMatrix = items(model, itemFrom, itemTo);
     int n = itemTo - itemFrom;
-    INDArray block = Nd4j.createUninitialized(DataType.FLOAT, new long[] {m, n}, 'c');
+    INDArray block = result(m, n);
     Nd4j.gemm(userMatrix, itemMatrix, block, false, true, 1.0, 0.0);
-    // A fresh c-order array: its buffer holds exactly the m x n block, row by row, from offset 0.
+    // A c-order array of its own: its buffer holds exactly the m x n block, row by row.
     block.data().asNioFloat().get(scores, 0, m * n);
+  }
+
+  /** This thread's {@code m x n} result array (overwritten by each gemm: {@code beta = 0}). */
+  private INDArray result(int m, int n) {
+    Map<Long, INDArray> byShape = results.get();
+    long key = (long) m << 32 | n;
+    INDArray result = byShape.get(key);
+    if (result == null) {
+      if (byShape.size() >= MAX_CACHED_SHAPES) {
+        byShape.clear();
+      }
+      result = Nd4j.createUninitialized(DataType.FLOAT, new long[] {m, n}, 'c');
+      byShape.put(key, result);
+    }
+    return result;
   }
 
   /** {@code Q'} of {@code model} for items {@code [from, to)}: rows {@code [q_i, 1, b_i]}. */
