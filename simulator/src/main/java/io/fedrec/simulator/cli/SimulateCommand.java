@@ -17,7 +17,9 @@ import io.fedrec.simulator.data.DataSets;
 import io.fedrec.simulator.eval.MetricSpec;
 import io.fedrec.simulator.eval.RankingProtocol;
 import io.fedrec.simulator.sim.DpOptions;
+import io.fedrec.simulator.sim.ClientBehaviour;
 import io.fedrec.simulator.sim.ImplicitFeedback;
+import io.fedrec.simulator.sim.Partitioning;
 import io.fedrec.simulator.sim.PrivacyReport;
 import io.fedrec.simulator.sim.SimulationConfig;
 import io.fedrec.simulator.sim.SimulationResult;
@@ -199,6 +201,44 @@ final class SimulateCommand implements Callable<Integer> {
       description = "neighbours per client in the SecAgg+ graph (even); default about 4 log2 n")
   Integer secaggNeighbours;
 
+  @Option(names = "--availability", paramLabel = "MODEL", defaultValue = "always",
+      description = "always, or diurnal: each client has a time zone and is available with"
+          + " probability 0.1 (08:00 local) to 0.9 (20:00); needs --privacy none"
+          + " (default: ${DEFAULT-VALUE})")
+  String availability;
+
+  @Option(names = "--round-minutes", paramLabel = "M",
+      defaultValue = "" + SimulationConfig.DEFAULT_ROUND_MINUTES,
+      description = "simulated minutes per round, for the diurnal clock (default: ${DEFAULT-VALUE})")
+  double roundMinutes;
+
+  @Option(names = "--stragglers", paramLabel = "P", defaultValue = "0",
+      description = "expected fraction in [0, 1) of sampled clients whose upload misses the round"
+          + " deadline; slow devices are slow every round (see --latency-spread)"
+          + " (default: ${DEFAULT-VALUE})")
+  double stragglers;
+
+  @Option(names = "--latency-spread", paramLabel = "S",
+      defaultValue = "" + SimulationConfig.DEFAULT_LATENCY_SPREAD,
+      description = "standard deviation of the clients' persistent log-latency; 0 makes"
+          + " stragglers random (default: ${DEFAULT-VALUE})")
+  double latencySpread;
+
+  @Option(names = "--partition", paramLabel = "KIND", defaultValue = "contiguous",
+      description = "how users are grouped into clients: contiguous (runs of"
+          + " --users-per-client in index order), iid or dirichlet (--silos silos; dirichlet"
+          + " skews each silo's mix of tastes by --dirichlet-alpha) (default: ${DEFAULT-VALUE})")
+  String partition;
+
+  @Option(names = "--silos", paramLabel = "N",
+      description = "number of silos of --partition iid or dirichlet")
+  Integer silos;
+
+  @Option(names = "--dirichlet-alpha", paramLabel = "A",
+      description = "concentration of --partition dirichlet: 0.1 very skewed, 100 nearly iid"
+          + " (default: 0.5)")
+  Double dirichletAlpha;
+
   @Option(names = "--dropout", paramLabel = "P", defaultValue = "0",
       description = "probability in [0, 1) that a sampled client vanishes mid-round, at a random"
           + " point (before training, or before any SecAgg+ message or its upload); default"
@@ -254,9 +294,10 @@ final class SimulateCommand implements Callable<Integer> {
         split.dataset(), split.splitName(), split.numUsers(), split.numItems(),
         split.train().numRatings(), split.test().numRatings());
     o.printf(Locale.ROOT,
-        "  %d clients (%d user%s each), %d per round, %d rounds, %s feedback, rank %d,"
+        "  %d clients (%s), %d per round, %d rounds, %s feedback, rank %d,"
             + " server %s lr %s, transport %s, %d threads%n",
-        simulation.numClients(), config.usersPerClient(), config.usersPerClient() == 1 ? "" : "s",
+        simulation.numClients(), Partitioning.describe(config.partition(),
+            config.usersPerClient(), config.silos(), config.dirichletAlpha()),
         simulation.cohortSize(),
         config.rounds(), config.training().feedback().key(), config.rank(),
         config.serverOptimizer(), number(config.serverLearningRate()),
@@ -313,6 +354,12 @@ final class SimulateCommand implements Callable<Integer> {
               + " per round%n",
           sa.bitsPerCoordinate(), sa.neighbours(), sa.threshold(), sa.droppedClients(),
           sa.roundsAbandoned(), bytes((long) sa.bytesUpPerClient()));
+    }
+    if (config.availability() != ClientBehaviour.Availability.ALWAYS || config.stragglers() > 0) {
+      o.printf(Locale.ROOT, "clients: %s availability, %.1f of %d available per round on"
+              + " average; %d stragglers (uploads past the deadline)%n",
+          config.availability().key(), result.meanAvailableClients(), result.numClients(),
+          result.stragglers());
     }
     o.printf(Locale.ROOT, "wall time %.1f s; %s up, %s down%n",
         result.wallSeconds(), bytes(result.totalBytesUp()), bytes(result.totalBytesDown()));
@@ -393,6 +440,7 @@ final class SimulateCommand implements Callable<Integer> {
           d.itemWeightDecay(),
           mode,
           alpha == null ? d.implicitAlpha() : alpha);
+      Partitioning.Kind partitionKind = partitionKind();
       SimulationConfig.Builder b = SimulationConfig.builder()
           .dataset(data.dataset)
           .split(data.splitName())
@@ -404,7 +452,8 @@ final class SimulateCommand implements Callable<Integer> {
           .rounds(rounds != null ? rounds : synthetic() ? SYNTHETIC_ROUNDS
               : SimulationConfig.DEFAULT_ROUNDS)
           .usersPerClient(usersPerClient != null ? usersPerClient
-              : synthetic() ? SYNTHETIC_USERS_PER_CLIENT : 1)
+              : synthetic() && partitionKind == Partitioning.Kind.CONTIGUOUS
+                  ? SYNTHETIC_USERS_PER_CLIENT : 1)
           .seed(data.seed)
           .evalEvery(evalEvery)
           .transport(kind)
@@ -414,6 +463,10 @@ final class SimulateCommand implements Callable<Integer> {
               ? new io.fedrec.coordinator.round.AdaptiveClipping(true, 0.5, 0.2, 0)
               : io.fedrec.coordinator.round.AdaptiveClipping.OFF)
           .dropout(dropout)
+          .availability(availabilityModel(), roundMinutes)
+          .stragglers(stragglers, latencySpread)
+          .partition(partitionKind, silos == null ? 0 : silos,
+              dirichletAlpha == null ? 0 : dirichletAlpha)
           .rankingMetrics(rankingMetrics(mode.implicit()));
       if (threads != null) {
         b.threads(threads);
@@ -422,6 +475,71 @@ final class SimulateCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw Flags.rename(e, FLAGS, null);
     }
+  }
+
+  /** --availability and its companions, validated. */
+  private ClientBehaviour.Availability availabilityModel() {
+    ClientBehaviour.Availability a;
+    try {
+      a = ClientBehaviour.Availability.parse(availability);
+    } catch (IllegalArgumentException e) {
+      throw CliException.usage("--" + e.getMessage(), e);
+    }
+    if (!(roundMinutes >= 0.01 && roundMinutes <= 1440)) {
+      throw CliException.usage("--round-minutes must be in [0.01, 1440]. Provided value: "
+          + roundMinutes);
+    }
+    if (a == ClientBehaviour.Availability.DIURNAL && !"none".equals(privacy)) {
+      throw CliException.usage("--availability diurnal needs --privacy none: the accountant"
+          + " assumes every user may be sampled in every round, which diurnal availability"
+          + " breaks");
+    }
+    if (!(stragglers >= 0 && stragglers < 1)) {
+      throw CliException.usage("--stragglers must be in [0, 1). Provided value: " + stragglers);
+    }
+    if (!(latencySpread >= 0 && latencySpread <= 10)) {
+      throw CliException.usage("--latency-spread must be in [0, 10]. Provided value: "
+          + latencySpread);
+    }
+    return a;
+  }
+
+  /** --partition, checked against --silos, --dirichlet-alpha and --users-per-client. */
+  private Partitioning.Kind partitionKind() {
+    Partitioning.Kind kind;
+    try {
+      kind = Partitioning.Kind.parse(partition);
+    } catch (IllegalArgumentException e) {
+      throw CliException.usage("--" + e.getMessage(), e);
+    }
+    if (kind == Partitioning.Kind.CONTIGUOUS) {
+      if (silos != null || dirichletAlpha != null) {
+        throw CliException.usage("--silos and --dirichlet-alpha need --partition iid or"
+            + " dirichlet");
+      }
+      return kind;
+    }
+    if (silos == null) {
+      throw CliException.usage("--partition " + kind.key() + " needs --silos N");
+    }
+    Flags.inRange("--silos", silos, 1, 1_000_000);
+    if (usersPerClient != null) {
+      throw CliException.usage("--users-per-client applies to --partition contiguous only;"
+          + " --partition " + kind.key() + " takes --silos");
+    }
+    if (kind == Partitioning.Kind.IID && dirichletAlpha != null) {
+      throw CliException.usage("--dirichlet-alpha needs --partition dirichlet");
+    }
+    if (kind == Partitioning.Kind.DIRICHLET) {
+      if (dirichletAlpha == null) {
+        dirichletAlpha = 0.5;
+      }
+      if (!(dirichletAlpha >= 1e-3 && dirichletAlpha <= 1e6)) {
+        throw CliException.usage("--dirichlet-alpha must be in [0.001, 1000000]. Provided"
+            + " value: " + dirichletAlpha);
+      }
+    }
+    return kind;
   }
 
   private boolean adaptiveClip() {

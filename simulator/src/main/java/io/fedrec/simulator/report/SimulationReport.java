@@ -105,6 +105,8 @@ public final class SimulationReport {
         .name("rounds_abandoned").value(sa.roundsAbandoned())
         .endObject();
     w.name("dropout").value(c.dropout());
+    w.name("stragglers").value(r.stragglers());
+    w.name("mean_available_clients").value(r.meanAvailableClients());
     w.name("wall_seconds").value(r.wallSeconds());
     w.name("clients").value(r.numClients());
     w.name("cohort_size").value(r.cohortSize());
@@ -120,6 +122,13 @@ public final class SimulationReport {
         .name("rounds").value(c.rounds())
         .name("clients_per_round").value(c.clientsPerRound())
         .name("users_per_client").value(c.usersPerClient())
+        .name("availability").value(c.availability().key())
+        .name("round_minutes").value(c.roundMinutes())
+        .name("straggler_fraction").value(c.stragglers())
+        .name("latency_spread").value(c.latencySpread())
+        .name("partition").value(c.partition().key())
+        .name("silos").value(c.silos())
+        .name("dirichlet_alpha").value(c.dirichletAlpha())
         .name("rank").value(c.rank())
         .name("server_learning_rate").value(c.serverLearningRate())
         .name("init_scale").value(c.initScale())

@@ -55,9 +55,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <h2>Set-up</h2>
  *
  * <ul>
- *   <li>Clients: the training users that have at least one rating, in index order, grouped into
- *       runs of {@code usersPerClient} (1: one device per user; more: silos). A client reads its
- *       users' ratings in place ({@link io.fedrec.core.model.UserRatings#wrap}); nothing is copied.
+ *   <li>Clients: the training users that have at least one rating, grouped by {@link
+ *       Partitioning}: by default in index order into runs of {@code usersPerClient} (1: one
+ *       device per user; more: silos), or into {@code silos} silos, IID or skewed (Dirichlet). A
+ *       client reads its users' ratings in place ({@link io.fedrec.core.model.UserRatings#wrap});
+ *       nothing is copied.
  *   <li>Coordinator: a {@link FederationConfig} with the catalogue size of the data, the cohort
  *       {@code min(clientsPerRound, clients)}, {@code minClients} half the cohort (see {@link #minClients()}), the mean
  *       training rating as the initial {@code mu} and the configured seed; its clock is a {@link
@@ -117,6 +119,15 @@ public final class Simulation {
   private final Split split;
   private final List<VirtualClient> clients;
   private final int cohortSize;
+  private final ClientBehaviour behaviour;
+  /** Sampled clients whose upload missed a round's deadline. */
+  private final java.util.concurrent.atomic.AtomicLong stragglers =
+      new java.util.concurrent.atomic.AtomicLong();
+  /** Clients available, summed over the rounds run (for the mean). */
+  private final java.util.concurrent.atomic.AtomicLong available =
+      new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong roundsRun =
+      new java.util.concurrent.atomic.AtomicLong();
 
   /**
    * Prepares the virtual clients; nothing runs until {@link #run}.
@@ -126,14 +137,17 @@ public final class Simulation {
   public Simulation(SimulationConfig config, Split split) {
     this.config = Objects.requireNonNull(config, "config");
     this.split = Objects.requireNonNull(split, "split");
-    this.clients = makeClients(split.train(), config.usersPerClient());
+    this.clients = makeClients(split.train(), config);
     if (clients.isEmpty()) {
       throw new IllegalArgumentException("the training data has no user with a rating");
     }
     this.cohortSize = Math.min(config.clientsPerRound(), clients.size());
+    this.behaviour = new ClientBehaviour(config.availability(), config.roundMinutes(),
+        config.stragglers(), config.latencySpread(), clients.size(),
+        mix(config.seed(), BEHAVIOUR_SALT));
   }
 
-  private static List<VirtualClient> makeClients(RatingsData train, int usersPerClient) {
+  private static List<VirtualClient> makeClients(RatingsData train, SimulationConfig config) {
     int n = 0;
     int[] users = new int[train.numUsers()];
     for (int u = 0; u < train.numUsers(); u++) {
@@ -141,13 +155,26 @@ public final class Simulation {
         users[n++] = u;
       }
     }
-    List<VirtualClient> out = new ArrayList<>();
-    for (int from = 0, c = 0; from < n; from += usersPerClient, c++) {
-      int to = Math.min(n, from + usersPerClient);
-      String id = (usersPerClient == 1 ? "device-" : "silo-") + c;
-      out.add(new VirtualClient(id, train, users, from, to));
+    boolean devices = config.partition() == Partitioning.Kind.CONTIGUOUS
+        && config.usersPerClient() == 1;
+    List<int[]> groups = Partitioning.partition(train, java.util.Arrays.copyOf(users, n),
+        config.partition(), config.usersPerClient(), config.silos(), config.dirichletAlpha(),
+        mix(config.seed(), PARTITION_SALT));
+    List<VirtualClient> out = new ArrayList<>(groups.size());
+    for (int c = 0; c < groups.size(); c++) {
+      int[] g = groups.get(c);
+      out.add(new VirtualClient((devices ? "device-" : "silo-") + c, train, g, 0, g.length));
     }
     return out;
+  }
+
+  /** Users of the largest client. */
+  private int largestClient() {
+    int max = 0;
+    for (VirtualClient c : clients) {
+      max = Math.max(max, c.userIds().size());
+    }
+    return max;
   }
 
   /** Number of virtual clients. */
@@ -188,7 +215,8 @@ public final class Simulation {
   private int minClients() {
     int floor = secure() ? 2 : 1;
     if (config.privacy() != null && "distributed".equals(config.privacy().mode())) {
-      return Math.max(floor, (int) Math.floor(0.9 * (1 - config.dropout()) * cohortSize));
+      return Math.max(floor, (int) Math.floor(
+          0.9 * (1 - config.dropout()) * (1 - config.stragglers()) * cohortSize));
     }
     return Math.max(floor, cohortSize / 2);
   }
@@ -198,12 +226,13 @@ public final class Simulation {
   }
 
   /**
-   * The configured secure aggregation; a silo's submission sums {@code usersPerClient} users, so
-   * its per-coordinate range and weight bound grow by that factor.
+   * The configured secure aggregation; a silo's submission sums its users (at most those of the
+   * largest client), so its per-coordinate range and weight bound grow by that factor.
    */
   private SecAggSettings secAggSettings() {
     SecAggSettings s = config.secagg();
-    int w = config.usersPerClient();
+    int w = config.partition() == Partitioning.Kind.CONTIGUOUS ? config.usersPerClient()
+        : largestClient();
     if (!s.enabled() || w <= s.maxWeight()) {
       return s;
     }
@@ -374,7 +403,9 @@ public final class Simulation {
           (System.nanoTime() - start) / 1e9, finalModel,
           privacyReport(engine, finalModel.version(), config.rounds()), lastRanking,
           ranker == null ? null : ranker.kind().label(),
-          SecAggReport.of(secure(), collector.records(), collector.abandoned()));
+          SecAggReport.of(secure(), collector.records(), collector.abandoned()),
+          stragglers.get(),
+          roundsRun.get() == 0 ? clients.size() : (double) available.get() / roundsRun.get());
     } finally {
       pool.shutdownNow();
     }
@@ -389,16 +420,21 @@ public final class Simulation {
   private List<StepResult> runCohort(long round, CoordinatorTransport transport,
       ExecutorService pool, int[] perm, RoundEngine engine, SimulatedClock clock,
       FederationConfig federation) {
-    int n = perm.length;
-    for (int i = 0; i < n; i++) {
-      perm[i] = i;
+    int n = 0;
+    for (int i = 0; i < perm.length; i++) {
+      if (behaviour.available(i, round)) {
+        perm[n++] = i;
+      }
     }
+    available.addAndGet(n);
+    roundsRun.incrementAndGet();
+    int cohort = Math.min(cohortSize, n);
     SplittableRandom random = new SplittableRandom(mix(config.seed(), round));
     SplittableRandom drops = new SplittableRandom(mix(config.seed() ^ DROPOUT_SALT, round));
     DroppingTransport.DropPoint[] points =
         secure() ? DroppingTransport.DropPoint.values() : DroppingTransport.DropPoint.PLAIN;
-    ClientSession[] sessions = new ClientSession[cohortSize];
-    for (int x = 0; x < cohortSize; x++) {
+    ClientSession[] sessions = new ClientSession[cohort];
+    for (int x = 0; x < cohort; x++) {
       int pick = x + random.nextInt(n - x);
       int t = perm[x];
       perm[x] = perm[pick];
@@ -410,6 +446,10 @@ public final class Simulation {
       int point = drops.nextInt(points.length);
       if (drop) {
         own = new DroppingTransport(transport, points[point]);
+      } else if (behaviour.straggles(perm[x], round)) {
+        // trains, but its upload misses the deadline: a dropout for the coordinator
+        own = new DroppingTransport(transport, DroppingTransport.DropPoint.UPLOAD);
+        stragglers.incrementAndGet();
       }
       sessions[x] = new ClientSession(
           client.clientId(), own, client, RPC_TIMEOUT, ClientEventListener.NONE);
@@ -422,14 +462,14 @@ public final class Simulation {
             round * clients.size() + perm[x])));
       }
     }
-    StepResult[] results = new StepResult[cohortSize];
+    StepResult[] results = new StepResult[cohort];
     for (int pass = 0; ; pass++) {
       if (pass > MAX_PASSES) {
         throw new IllegalStateException("round " + round + ": the cohort did not finish within "
             + MAX_PASSES + " passes");
       }
       List<Integer> active = new ArrayList<>();
-      for (int x = 0; x < cohortSize; x++) {
+      for (int x = 0; x < cohort; x++) {
         if (results[x] == null || results[x] instanceof StepResult.Retry) {
           active.add(x);
         }
@@ -459,7 +499,7 @@ public final class Simulation {
         engine.tick();
       }
     }
-    List<StepResult> out = new ArrayList<>(cohortSize);
+    List<StepResult> out = new ArrayList<>(cohort);
     for (StepResult r : results) {
       out.add(r);
     }
@@ -470,6 +510,8 @@ public final class Simulation {
   private static final int MAX_PASSES = 10_000;
 
   private static final long DROPOUT_SALT = 0x64726f706f757473L;
+  private static final long PARTITION_SALT = 0x7061727469746e73L;
+  private static final long BEHAVIOUR_SALT = 0x6265686176696f72L;
   private static final long ROUNDING_SALT = 0x726f756e64696e67L;
   private static final long NOISE_SALT = 0x6e6f697365736565L;
 

@@ -41,6 +41,10 @@ public final class SimulationConfig {
    */
   public static final double DEFAULT_BPR_SERVER_LEARNING_RATE = 10;
   public static final double DEFAULT_INIT_SCALE = 0.1;
+  /** Simulated minutes per round of the diurnal availability clock. */
+  public static final double DEFAULT_ROUND_MINUTES = 10;
+  /** Spread of the clients' persistent log-latency (see {@link ClientBehaviour}). */
+  public static final double DEFAULT_LATENCY_SPREAD = 1;
   public static final int DEFAULT_EVAL_EVERY = 25;
 
   /** Ranking metrics of an implicit-feedback run that requests none: HR@10 and NDCG@10. */
@@ -66,6 +70,13 @@ public final class SimulationConfig {
   private final DpOptions privacy;
   private final io.fedrec.coordinator.round.SecAggSettings secagg;
   private final double dropout;
+  private final ClientBehaviour.Availability availability;
+  private final double roundMinutes;
+  private final double stragglers;
+  private final double latencySpread;
+  private final Partitioning.Kind partition;
+  private final int silos;
+  private final double dirichletAlpha;
   private final io.fedrec.coordinator.round.AdaptiveClipping adaptiveClipping;
   private final List<MetricSpec> rankingMetrics;
 
@@ -86,6 +97,13 @@ public final class SimulationConfig {
     this.privacy = b.privacy;
     this.secagg = b.secagg;
     this.dropout = b.dropout;
+    this.availability = b.availability;
+    this.roundMinutes = b.roundMinutes;
+    this.stragglers = b.stragglers;
+    this.latencySpread = b.latencySpread;
+    this.partition = b.partition;
+    this.silos = b.silos;
+    this.dirichletAlpha = b.dirichletAlpha;
     this.adaptiveClipping = b.adaptiveClipping;
     this.rankingMetrics = List.copyOf(rankingMetrics);
   }
@@ -106,6 +124,41 @@ public final class SimulationConfig {
    */
   public double dropout() {
     return dropout;
+  }
+
+  /** When clients can be sampled ({@link ClientBehaviour}). */
+  public ClientBehaviour.Availability availability() {
+    return availability;
+  }
+
+  /** Simulated minutes per round (the diurnal clock). */
+  public double roundMinutes() {
+    return roundMinutes;
+  }
+
+  /** Expected fraction of sampled clients past the round deadline ({@link ClientBehaviour}). */
+  public double stragglers() {
+    return stragglers;
+  }
+
+  /** Spread of the clients' persistent log-latency ({@link ClientBehaviour}). */
+  public double latencySpread() {
+    return latencySpread;
+  }
+
+  /** How users are grouped into clients ({@link Partitioning}). */
+  public Partitioning.Kind partition() {
+    return partition;
+  }
+
+  /** Silos of the iid and dirichlet partitions; 0 with contiguous. */
+  public int silos() {
+    return silos;
+  }
+
+  /** Concentration of the dirichlet partition; 0 otherwise. */
+  public double dirichletAlpha() {
+    return dirichletAlpha;
   }
 
   /** Adaptive clipping of central DP; off by default. */
@@ -142,6 +195,9 @@ public final class SimulationConfig {
         .privacy(privacy)
         .secagg(secagg)
         .dropout(dropout)
+        .partition(partition, silos, dirichletAlpha)
+        .availability(availability, roundMinutes)
+        .stragglers(stragglers, latencySpread)
         .adaptiveClipping(adaptiveClipping)
         .rankingMetrics(rankingMetrics);
   }
@@ -215,6 +271,10 @@ public final class SimulationConfig {
   public String toString() {
     return "SimulationConfig{dataset=" + dataset + ", split=" + split + ", rounds=" + rounds
         + ", clientsPerRound=" + clientsPerRound + ", usersPerClient=" + usersPerClient
+        + ", availability=" + availability.key() + ", roundMinutes=" + roundMinutes
+        + ", stragglers=" + stragglers + ", latencySpread=" + latencySpread
+        + ", partition=" + partition.key() + ", silos=" + silos + ", dirichletAlpha="
+        + dirichletAlpha
         + ", training=" + training + ", serverOptimizer=" + serverOptimizer
         + ", serverLearningRate=" + serverLearningRate
         + ", initScale=" + initScale + ", seed=" + seed + ", evalEvery=" + evalEvery
@@ -241,6 +301,13 @@ public final class SimulationConfig {
     private io.fedrec.coordinator.round.SecAggSettings secagg =
         io.fedrec.coordinator.round.SecAggSettings.OFF;
     private double dropout;
+    private ClientBehaviour.Availability availability = ClientBehaviour.Availability.ALWAYS;
+    private double roundMinutes = DEFAULT_ROUND_MINUTES;
+    private double stragglers;
+    private double latencySpread = DEFAULT_LATENCY_SPREAD;
+    private Partitioning.Kind partition = Partitioning.Kind.CONTIGUOUS;
+    private int silos;
+    private double dirichletAlpha;
     private io.fedrec.coordinator.round.AdaptiveClipping adaptiveClipping =
         io.fedrec.coordinator.round.AdaptiveClipping.OFF;
 
@@ -266,6 +333,34 @@ public final class SimulationConfig {
 
     public Builder secagg(io.fedrec.coordinator.round.SecAggSettings secagg) {
       this.secagg = java.util.Objects.requireNonNull(secagg, "secagg");
+      return this;
+    }
+
+    /** Client availability and the simulated minutes per round of the diurnal clock. */
+    public Builder availability(ClientBehaviour.Availability availability, double roundMinutes) {
+      this.availability = Objects.requireNonNull(availability, "availability");
+      this.roundMinutes = roundMinutes;
+      return this;
+    }
+
+    /**
+     * Expected fraction of sampled clients past the round deadline, and the spread of the
+     * clients' persistent log-latency (0: stragglers at random).
+     */
+    public Builder stragglers(double stragglers, double latencySpread) {
+      this.stragglers = stragglers;
+      this.latencySpread = latencySpread;
+      return this;
+    }
+
+    /**
+     * Groups users into {@code silos} silos by {@code kind} (iid or dirichlet, with {@code alpha}
+     * for dirichlet); contiguous takes {@code silos = 0} and uses {@link #usersPerClient}.
+     */
+    public Builder partition(Partitioning.Kind kind, int silos, double alpha) {
+      this.partition = Objects.requireNonNull(kind, "partition");
+      this.silos = silos;
+      this.dirichletAlpha = alpha;
       return this;
     }
 
@@ -384,6 +479,37 @@ public final class SimulationConfig {
       Checks.inRange("threads", threads, 1, MAX_THREADS);
       if (!(dropout >= 0 && dropout < 1)) {
         throw new IllegalArgumentException("dropout must be in [0, 1). Provided value: " + dropout);
+      }
+      Checks.finiteInRange("roundMinutes", roundMinutes, 0.01, 1440);
+      if (!(stragglers >= 0 && stragglers < 1)) {
+        throw new IllegalArgumentException(
+            "stragglers must be in [0, 1). Provided value: " + stragglers);
+      }
+      Checks.finiteInRange("latencySpread", latencySpread, 0, 10);
+      if (availability == ClientBehaviour.Availability.DIURNAL && privacy != null) {
+        // fail closed: the accountant's sampling rate would overstate the amplification
+        throw new IllegalArgumentException("availability diurnal cannot be combined with"
+            + " differential privacy: the accountant assumes every user may be sampled in every"
+            + " round (amplification by sampling), which diurnal availability breaks");
+      }
+      if (partition == Partitioning.Kind.CONTIGUOUS) {
+        if (silos != 0 || dirichletAlpha != 0) {
+          throw new IllegalArgumentException("silos and dirichletAlpha need partition iid or"
+              + " dirichlet. Provided values: silos=" + silos + ", dirichletAlpha="
+              + dirichletAlpha);
+        }
+      } else {
+        Checks.inRange("silos", silos, 1, 1_000_000);
+        if (usersPerClient != 1) {
+          throw new IllegalArgumentException("usersPerClient applies to partition contiguous"
+              + " only; iid and dirichlet take silos. Provided value: " + usersPerClient);
+        }
+        if (partition == Partitioning.Kind.DIRICHLET) {
+          Checks.finiteInRange("dirichletAlpha", dirichletAlpha, 1e-3, 1e6);
+        } else if (dirichletAlpha != 0) {
+          throw new IllegalArgumentException("dirichletAlpha needs partition dirichlet."
+              + " Provided value: " + dirichletAlpha);
+        }
       }
       Objects.requireNonNull(transport, "transport");
       TrainingConfig t;

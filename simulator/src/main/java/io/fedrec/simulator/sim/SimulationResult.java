@@ -23,6 +23,9 @@ import java.util.Map;
  * @param finalRanking ranking metrics of the final model (empty when none were requested)
  * @param rankingProtocol {@code loo} or {@code full}, or null when no ranking metric was requested
  * @param secagg what secure aggregation did
+ * @param stragglers sampled clients whose upload missed a round's deadline ({@link
+ *     ClientBehaviour})
+ * @param meanAvailableClients clients available per round, averaged over the rounds run
  */
 public record SimulationResult(
     SimulationConfig config,
@@ -38,7 +41,9 @@ public record SimulationResult(
     PrivacyReport privacy,
     Map<String, Double> finalRanking,
     String rankingProtocol,
-    SecAggReport secagg) {
+    SecAggReport secagg,
+    long stragglers,
+    double meanAvailableClients) {
 
   public SimulationResult {
     rows = List.copyOf(rows);
