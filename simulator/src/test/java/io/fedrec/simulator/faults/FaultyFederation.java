@@ -22,6 +22,8 @@ import io.grpc.InsecureChannelCredentials;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -158,6 +160,7 @@ final class FaultyFederation implements AutoCloseable {
         .intercept(recorder), engine).start();
     grpcProxy = new GrpcFaultProxy(server.port(), s.plan());
     tcpProxy = new TcpFaultProxy(grpcProxy.port(), s.tcp());
+    warmUp();
 
     RatingsData train = split.train();
     RetryPolicy retry = RetryPolicy.builder()
@@ -194,6 +197,25 @@ final class FaultyFederation implements AutoCloseable {
           .retryPolicy(retry)
           .random(new Random(s.seed() * 31 + c))
           .build());
+    }
+  }
+
+  /**
+   * One health check through the message proxy, so that the first check-ins do not pay the
+   * servers' start-up (class loading, Netty threads) against their 750 ms deadline; it draws one
+   * fault from the plan, which may make it fail (ignored).
+   */
+  private void warmUp() {
+    ManagedChannel channel = Grpc.newChannelBuilderForAddress(
+        InetAddress.getLoopbackAddress().getHostAddress(), grpcProxy.port(),
+        InsecureChannelCredentials.create()).build();
+    try {
+      HealthGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+          .check(HealthCheckRequest.getDefaultInstance());
+    } catch (StatusRuntimeException ignored) {
+      // a fault drawn for the warm-up; the servers are warm all the same
+    } finally {
+      channel.shutdownNow();
     }
   }
 

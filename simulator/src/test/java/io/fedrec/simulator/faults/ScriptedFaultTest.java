@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * coordinator must then refuse it as a duplicate, not because the round moved on.
  */
 class ScriptedFaultTest {
-  private static final Duration RPC_TIMEOUT = Duration.ofMillis(500);
+  private static final Duration RPC_TIMEOUT = Duration.ofMillis(2_000);
   private static final Duration WAIT = Duration.ofSeconds(15);
   private static final String SUBMIT = "SubmitUpdate";
 
@@ -90,7 +90,7 @@ class ScriptedFaultTest {
       submitsOnce(f);
       assertEquals(1, f.grpcProxy.injected(Kind.DROP_STREAM));
       assertEquals(1, count(f.recorder.statuses(), "SubmitUpdate cancelled"));
-      assertEquals(1, count(f.retries(), "unavailable"));
+      assertTrue(count(f.retries(), "unavailable") >= 1, f.retries().toString());
       assertEquals(Map.of(), f.taskFailures());
     }
   }
@@ -112,11 +112,11 @@ class ScriptedFaultTest {
   void submitUpdate_responseDelayedPastDeadline_retryIsRefusedAsDuplicateAndCountedOnce()
       throws Exception {
     try (FaultyFederation f = federation(new GrpcFaultProxy.ScriptedPlan()
-        .then(SUBMIT, new Fault(Kind.DELAY_RESPONSE, 0, 3 * RPC_TIMEOUT.toMillis())))) {
+        .then(SUBMIT, new Fault(Kind.DELAY_RESPONSE, 0, RPC_TIMEOUT.toMillis() + 1_000)))) {
       submitsOnce(f);
       assertEquals(1, count(f.recorder.statuses(), "SubmitUpdate OK"));
       assertEquals(1, count(f.recorder.statuses(), "SubmitUpdate FAILED_PRECONDITION"));
-      assertEquals(1, count(f.retries(), "deadline_exceeded"));
+      assertTrue(count(f.retries(), "deadline_exceeded") >= 1, f.retries().toString());
       assertEquals(Map.of(), f.taskFailures());
     }
   }
@@ -136,10 +136,11 @@ class ScriptedFaultTest {
   @Test
   void tcp_resetMidDownloadThenBlackHoleMidUpload_clientReconnectsAndSubmitsOnce()
       throws Exception {
-    // check-in and the 36 KB model download fit in the first 40 KB of a connection
+    // check-in and the 36 KB model download fit in the first 40 KB of a connection; the black
+    // hole outlasts the client's 2 s deadline, then the connection is reset
     IntFunction<TcpFaultProxy.Fault> tcp = connection -> switch (connection) {
       case 0 -> new TcpFaultProxy.Fault(TcpFaultProxy.Kind.RESET, 0, 0, 20_000, 0);
-      case 1 -> new TcpFaultProxy.Fault(TcpFaultProxy.Kind.BLACK_HOLE, 0, 0, 60_000, 1_000);
+      case 1 -> new TcpFaultProxy.Fault(TcpFaultProxy.Kind.BLACK_HOLE, 0, 0, 60_000, 2_500);
       default -> TcpFaultProxy.Fault.NONE;
     };
     try (FaultyFederation f = federation(tcp, new GrpcFaultProxy.ScriptedPlan())) {
