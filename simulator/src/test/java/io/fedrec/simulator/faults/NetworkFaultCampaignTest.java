@@ -34,12 +34,13 @@ class NetworkFaultCampaignTest {
   private final long seed = Long.getLong("fedrec.faults.seed", DEFAULT_SEED);
 
   /**
-   * Per connection: 15% latency (1-10 ms per chunk), 10% throttled (256 KB/s to 1.25 MB/s), 20%
-   * reset and 10% black hole (1 s, then reset) at a byte offset uniform in [1, 200 KB]; a client
-   * moves about 80 KB per round.
+   * Per connection: 20% delayed (1-10 ms per chunk), 10% throttled (256 KB/s to 1.25 MB/s); every
+   * connection cut after an exponentially distributed number of bytes of mean 400 KB (a client
+   * moves about 80 KB per round), a black hole (1 s of silence, then a reset) in 20% of the cuts
+   * and a reset in the rest.
    */
   static final TcpFaultProxy.Rates TCP =
-      new TcpFaultProxy.Rates(0.15, 0.10, 0.20, 0.10, 10, 256 * 1024, 200_000, 1_000);
+      new TcpFaultProxy.Rates(0.20, 0.10, 10, 256 * 1024, 400_000, 0.20, 1_000);
 
   /**
    * Per call: 4% each duplicate, reorder, drop, delay (up to 1 s, beyond the clients' 750 ms

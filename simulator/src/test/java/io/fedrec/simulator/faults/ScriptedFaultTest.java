@@ -139,8 +139,8 @@ class ScriptedFaultTest {
     // check-in and the 36 KB model download fit in the first 40 KB of a connection; the black
     // hole outlasts the client's 2 s deadline, then the connection is reset
     IntFunction<TcpFaultProxy.Fault> tcp = connection -> switch (connection) {
-      case 0 -> new TcpFaultProxy.Fault(TcpFaultProxy.Kind.RESET, 0, 0, 20_000, 0);
-      case 1 -> new TcpFaultProxy.Fault(TcpFaultProxy.Kind.BLACK_HOLE, 0, 0, 60_000, 2_500);
+      case 0 -> TcpFaultProxy.Fault.reset(20_000);
+      case 1 -> TcpFaultProxy.Fault.blackHole(60_000, 2_500);
       default -> TcpFaultProxy.Fault.NONE;
     };
     try (FaultyFederation f = federation(tcp, new GrpcFaultProxy.ScriptedPlan())) {

@@ -19,25 +19,31 @@ import java.util.function.IntFunction;
 
 /**
  * A loopback TCP proxy that forwards the bytes of every accepted connection to an upstream port
- * and can damage a connection the way a network does. Each accepted connection draws one {@link
- * Fault} from a schedule (seeded: {@link Rates#seeded}), in accept order:
+ * and can damage a connection the way a network does. Each accepted connection gets one {@link
+ * Fault} from a schedule (seeded: {@link Rates#seeded}), in accept order. A fault may impair the
+ * connection for its whole life:
  *
  * <ul>
- *   <li>{@link Kind#LATENCY}: every chunk read from either side waits a fixed delay before it is
- *       written to the other side;
- *   <li>{@link Kind#THROTTLE}: writes are paced to a fixed rate in bytes per second;
- *   <li>{@link Kind#RESET}: once the connection has carried a random number of bytes (both
- *       directions counted), both sockets are closed with {@code SO_LINGER 0}, which sends a TCP
- *       RST instead of a FIN; the chunk in flight is cut at that offset;
- *   <li>{@link Kind#BLACK_HOLE}: from a random byte offset on, nothing more is forwarded in either
- *       direction while both sockets stay open, so the peers see silence rather than an error and
- *       only their deadlines fire; after {@code holdMillis} the connection is reset (a real black
- *       hole ends when a keepalive or the kernel gives up).
+ *   <li>latency: every chunk read from either side waits a fixed delay before it is written to
+ *       the other side;
+ *   <li>throttling: writes are paced to a fixed rate in bytes per second;
  * </ul>
  *
- * <p>Counters ({@link #injected}) say how often each kind was drawn ({@code LATENCY}, {@code
- * THROTTLE}) or actually fired ({@code RESET}, {@code BLACK_HOLE}: a connection closed before its
- * offset is not counted).
+ * <p>and may end it once it has carried a number of bytes (both directions counted; the chunk in
+ * flight is cut at that offset):
+ *
+ * <ul>
+ *   <li>{@link Kind#RESET}: both sockets are closed with {@code SO_LINGER 0}, which sends a TCP RST
+ *       instead of a FIN;
+ *   <li>{@link Kind#BLACK_HOLE}: nothing more is forwarded in either direction while both sockets
+ *       stay open, so the peers see silence rather than an error and only their deadlines fire;
+ *       after {@code holdMillis} the connection is reset (a real black hole ends when a keepalive
+ *       or the kernel gives up).
+ * </ul>
+ *
+ * <p>Counters ({@link #injected}) say how many connections were impaired ({@code LATENCY}, {@code
+ * THROTTLE}) and how many cuts actually fired ({@code RESET}, {@code BLACK_HOLE}: a connection
+ * that closes before its offset is not counted).
  *
  * <p>Blocking sockets, two daemon threads per connection. Thread-safe. The schedule is seeded, but
  * which connection gets which fault depends on the order in which the peers connect, so a run is
@@ -45,7 +51,7 @@ import java.util.function.IntFunction;
  */
 final class TcpFaultProxy implements AutoCloseable {
 
-  /** What can happen to a connection. */
+  /** What is done to connections. */
   enum Kind {
     NONE,
     LATENCY,
@@ -57,29 +63,40 @@ final class TcpFaultProxy implements AutoCloseable {
   /**
    * One connection's fault.
    *
-   * @param kind what happens
-   * @param delayMillis {@link Kind#LATENCY}: delay per chunk
-   * @param bytesPerSecond {@link Kind#THROTTLE}: pace
-   * @param offset {@link Kind#RESET}, {@link Kind#BLACK_HOLE}: bytes carried before it fires
+   * @param delayMillis delay per chunk; 0 for none
+   * @param bytesPerSecond pace of writes; 0 for unpaced
+   * @param cut {@link Kind#NONE}, {@link Kind#RESET} or {@link Kind#BLACK_HOLE}
+   * @param offset bytes carried before the cut
    * @param holdMillis {@link Kind#BLACK_HOLE}: silence before the reset
    */
-  record Fault(Kind kind, long delayMillis, long bytesPerSecond, long offset, long holdMillis) {
-    static final Fault NONE = new Fault(Kind.NONE, 0, 0, 0, 0);
+  record Fault(long delayMillis, long bytesPerSecond, Kind cut, long offset, long holdMillis) {
+    static final Fault NONE = new Fault(0, 0, Kind.NONE, 0, 0);
+
+    static Fault reset(long offset) {
+      return new Fault(0, 0, Kind.RESET, offset, 0);
+    }
+
+    static Fault blackHole(long offset, long holdMillis) {
+      return new Fault(0, 0, Kind.BLACK_HOLE, offset, holdMillis);
+    }
   }
 
   /**
-   * Probabilities of each kind per connection and their ranges; the rest of the probability mass
-   * is {@link Kind#NONE}.
-   *
-   * @param maxOffset offsets of resets and black holes are uniform in {@code [1, maxOffset]}
+   * A seeded schedule: each connection is delayed with probability {@code latency} (1 to {@code
+   * maxDelayMillis} per chunk) or else throttled with probability {@code throttle} ({@code
+   * minBytesPerSecond} to 5 times that), and is cut after an exponentially distributed number of
+   * bytes of mean {@code meanBytesToCut} (0: never), a black hole with probability {@code
+   * blackHoleShare}, else a reset. Every connection dies eventually, so cuts keep coming in
+   * proportion to the traffic however long the campaign runs.
    */
-  record Rates(double latency, double throttle, double reset, double blackHole,
-      long maxDelayMillis, long minBytesPerSecond, long maxOffset, long holdMillis) {
+  record Rates(double latency, double throttle, long maxDelayMillis, long minBytesPerSecond,
+      long meanBytesToCut, double blackHoleShare, long holdMillis) {
     Rates {
-      if (latency < 0 || throttle < 0 || reset < 0 || blackHole < 0
-          || latency + throttle + reset + blackHole > 1) {
-        throw new IllegalArgumentException("fault probabilities must be >= 0 and sum to <= 1."
-            + " Provided values: " + latency + ", " + throttle + ", " + reset + ", " + blackHole);
+      if (latency < 0 || throttle < 0 || latency + throttle > 1 || meanBytesToCut < 0
+          || blackHoleShare < 0 || blackHoleShare > 1) {
+        throw new IllegalArgumentException("latency + throttle must be in [0, 1], meanBytesToCut"
+            + " >= 0, blackHoleShare in [0, 1]. Provided values: " + latency + ", " + throttle
+            + ", " + meanBytesToCut + ", " + blackHoleShare);
       }
     }
 
@@ -95,21 +112,16 @@ final class TcpFaultProxy implements AutoCloseable {
 
     private Fault draw(Random random) {
       double u = random.nextDouble();
-      if ((u -= latency) < 0) {
-        return new Fault(Kind.LATENCY, 1 + random.nextInt((int) maxDelayMillis), 0, 0, 0);
+      long delay = u < latency ? 1 + random.nextInt((int) maxDelayMillis) : 0;
+      long pace = u >= latency && u < latency + throttle
+          ? minBytesPerSecond + random.nextInt((int) minBytesPerSecond * 4) : 0;
+      if (meanBytesToCut == 0) {
+        return new Fault(delay, pace, Kind.NONE, 0, 0);
       }
-      if ((u -= throttle) < 0) {
-        return new Fault(Kind.THROTTLE, 0,
-            minBytesPerSecond + random.nextInt((int) minBytesPerSecond * 4), 0, 0);
-      }
-      long offset = 1 + (long) (random.nextDouble() * maxOffset);
-      if ((u -= reset) < 0) {
-        return new Fault(Kind.RESET, 0, 0, offset, 0);
-      }
-      if ((u -= blackHole) < 0) {
-        return new Fault(Kind.BLACK_HOLE, 0, 0, offset, holdMillis);
-      }
-      return Fault.NONE;
+      long offset = 1 + (long) (-Math.log(1 - random.nextDouble()) * meanBytesToCut);
+      boolean blackHole = random.nextDouble() < blackHoleShare;
+      return new Fault(delay, pace, blackHole ? Kind.BLACK_HOLE : Kind.RESET, offset,
+          blackHole ? holdMillis : 0);
     }
   }
 
@@ -163,8 +175,11 @@ final class TcpFaultProxy implements AutoCloseable {
         return; // closed
       }
       Fault fault = schedule.apply(accepted++);
-      if (fault.kind() == Kind.LATENCY || fault.kind() == Kind.THROTTLE) {
-        injected.get(fault.kind()).incrementAndGet();
+      if (fault.delayMillis() > 0) {
+        injected.get(Kind.LATENCY).incrementAndGet();
+      }
+      if (fault.bytesPerSecond() > 0) {
+        injected.get(Kind.THROTTLE).incrementAndGet();
       }
       try {
         Socket server = new Socket();
@@ -229,9 +244,10 @@ final class TcpFaultProxy implements AutoCloseable {
             if (forward < 0) {
               return;
             }
-            if (fault.kind() == Kind.LATENCY) {
+            if (fault.delayMillis() > 0) {
               TimeUnit.MILLISECONDS.sleep(fault.delayMillis());
-            } else if (fault.kind() == Kind.THROTTLE) {
+            }
+            if (fault.bytesPerSecond() > 0) {
               TimeUnit.MICROSECONDS.sleep(forward * 1_000_000L / fault.bytesPerSecond());
             }
             out.write(buf, 0, forward);
@@ -262,8 +278,7 @@ final class TcpFaultProxy implements AutoCloseable {
       if (fired || done) {
         return -1;
       }
-      boolean cuts = fault.kind() == Kind.RESET || fault.kind() == Kind.BLACK_HOLE;
-      if (cuts && carried + n >= fault.offset()) {
+      if (fault.cut() != Kind.NONE && carried + n >= fault.offset()) {
         // carried < offset <= carried + n: forward the bytes before the offset, at most n - 1
         int forward = (int) (fault.offset() - carried - 1);
         carried = fault.offset();
@@ -280,8 +295,8 @@ final class TcpFaultProxy implements AutoCloseable {
         }
         fired = true;
       }
-      injected.get(fault.kind()).incrementAndGet();
-      if (fault.kind() == Kind.RESET) {
+      injected.get(fault.cut()).incrementAndGet();
+      if (fault.cut() == Kind.RESET) {
         close(true);
         return;
       }
