@@ -33,6 +33,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
@@ -42,6 +43,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntFunction;
+import java.util.function.ToLongFunction;
 
 /**
  * A real coordinator ({@link CoordinatorServer} over loopback TCP) and real SDK clients ({@link
@@ -75,7 +77,7 @@ final class FaultyFederation implements AutoCloseable {
     final List<Long> submitted = new CopyOnWriteArrayList<>();
     final Map<String, AtomicLong> retries = new ConcurrentHashMap<>();
     final Map<String, AtomicLong> taskFailures = new ConcurrentHashMap<>();
-    final AtomicLong errors = new AtomicLong();
+    final List<Long> failedRounds = new CopyOnWriteArrayList<>();
 
     @Override
     public void onRetry(Duration delay, String reason) {
@@ -89,16 +91,13 @@ final class FaultyFederation implements AutoCloseable {
 
     @Override
     public void onTaskFailed(long round, Throwable cause) {
+      failedRounds.add(round);
       // a status for protocol failures, the exception's type for the client's own refusals
       String kind = cause instanceof StatusRuntimeException e
           ? e.getStatus().getCode().toString() : cause.getClass().getSimpleName();
       taskFailures.computeIfAbsent(kind, k -> new AtomicLong()).incrementAndGet();
     }
 
-    @Override
-    public void onError(Throwable error) {
-      errors.incrementAndGet();
-    }
   }
 
   final Settings settings;
@@ -297,24 +296,41 @@ final class FaultyFederation implements AutoCloseable {
 
   /** TCP faults that fired, by kind. */
   Map<String, Long> tcpFaults() {
+    return byKind(TcpFaultProxy.Kind.values(), TcpFaultProxy.Kind.NONE, tcpProxy::injected);
+  }
+
+  /** Message faults that fired, by kind. */
+  Map<String, Long> messageFaults() {
+    return byKind(GrpcFaultProxy.Kind.values(), GrpcFaultProxy.Kind.NONE, grpcProxy::injected);
+  }
+
+  private static <K extends Enum<K>> Map<String, Long> byKind(
+      K[] kinds, K none, ToLongFunction<K> count) {
     Map<String, Long> out = new LinkedHashMap<>();
-    for (TcpFaultProxy.Kind k : TcpFaultProxy.Kind.values()) {
-      if (k != TcpFaultProxy.Kind.NONE) {
-        out.put(k.name().toLowerCase(java.util.Locale.ROOT), tcpProxy.injected(k));
+    for (K k : kinds) {
+      if (k != none) {
+        out.put(k.name().toLowerCase(Locale.ROOT), count.applyAsLong(k));
       }
     }
     return out;
   }
 
-  /** Message faults that fired, by kind. */
-  Map<String, Long> messageFaults() {
-    Map<String, Long> out = new LinkedHashMap<>();
-    for (GrpcFaultProxy.Kind k : GrpcFaultProxy.Kind.values()) {
-      if (k != GrpcFaultProxy.Kind.NONE) {
-        out.put(k.name().toLowerCase(java.util.Locale.ROOT), grpcProxy.injected(k));
+  /**
+   * Tasks a client reported failed although the coordinator accepted a submission of that client
+   * in that round: the acceptance's answer was lost and the retry came too late to be told
+   * "duplicate". Not a double count, a client under-reporting its participation.
+   */
+  long acceptedButReportedFailed() {
+    long n = 0;
+    for (int c = 0; c < events.size(); c++) {
+      ClientEvents e = events.get(c);
+      for (long round : e.failedRounds) {
+        if (recorder.acceptedAny(clientId(c), round) && !e.submitted.contains(round)) {
+          n++;
+        }
       }
     }
-    return out;
+    return n;
   }
 
   @Override

@@ -194,7 +194,8 @@ final class GrpcFaultProxy implements AutoCloseable {
         .fallbackHandlerRegistry(new HandlerRegistry() {
           @Override
           public ServerMethodDefinition<?, ?> lookupMethod(String method, String authority) {
-            MethodDescriptor<byte[], byte[]> descriptor = MethodDescriptor.<byte[], byte[]>newBuilder()
+            MethodDescriptor<byte[], byte[]> descriptor =
+                MethodDescriptor.<byte[], byte[]>newBuilder()
                 .setFullMethodName(method)
                 .setType(types.getOrDefault(method, MethodDescriptor.MethodType.UNKNOWN))
                 .setRequestMarshaller(BYTES)

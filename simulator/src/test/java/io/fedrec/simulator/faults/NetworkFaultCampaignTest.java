@@ -70,12 +70,13 @@ class NetworkFaultCampaignTest {
       long millis = (System.nanoTime() - start) / 1_000_000;
       System.out.printf("network faults: secagg=%s seed=%d rounds=%d abandoned=%d %s wall=%d ms"
               + " tcp=%s (connections %d) messages=%s replays=%s retries=%s taskFailures=%s"
-              + " accepted=%d recommendations=%d coordinator=%s%n",
+              + " accepted=%d acceptedButReportedFailed=%d recommendations=%d coordinator=%s%n",
           secagg, seed, f.published.size(), f.engine.metrics().roundsAbandoned(),
           f.abandonedByReason(), millis,
           f.tcpFaults(), f.tcpProxy.connections(), f.messageFaults(),
           f.grpcProxy.replayOutcomes(), f.retries(), f.taskFailures(),
-          f.engine.metrics().submissionsAccepted(), f.recommendations, f.recorder.statuses());
+          f.engine.metrics().submissionsAccepted(), f.acceptedButReportedFailed(),
+          f.recommendations, f.recorder.statuses());
       assertTrue(finished, "every client hears that the federation finished; published "
           + f.published.size() + " of " + rounds + ", abandoned " + f.abandonReasons);
       checkInvariants(f, secagg);
