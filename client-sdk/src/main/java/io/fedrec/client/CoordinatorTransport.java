@@ -1,6 +1,8 @@
 package io.fedrec.client;
 
 import io.fedrec.client.internal.GrpcTransport;
+import io.fedrec.core.model.GlobalModel;
+import io.fedrec.core.model.ModelShape;
 import io.fedrec.proto.v1.CheckInRequest;
 import io.fedrec.proto.v1.CheckInResponse;
 import io.fedrec.proto.v1.DownloadModelRequest;
@@ -42,6 +44,21 @@ public interface CoordinatorTransport {
    * @throws io.grpc.StatusRuntimeException with {@code DATA_LOSS} when verification fails
    */
   float[] downloadModel(DownloadModelRequest request, ModelInfo info, Duration timeout);
+
+  /**
+   * The downloaded model as an immutable {@link GlobalModel} of {@code shape} at {@code
+   * info.getVersion()}: by default {@link #downloadModel} wrapped in a copy. A transport that
+   * already holds an immutable model (an in-JVM simulation) may return it as is, so that
+   * thousands of virtual clients share one model instead of copying it each.
+   *
+   * @throws io.grpc.StatusRuntimeException as {@link #downloadModel}
+   * @throws IllegalArgumentException if the parameters do not form such a model (not finite, or
+   *     of another length)
+   */
+  default GlobalModel downloadGlobalModel(
+      DownloadModelRequest request, ModelInfo info, ModelShape shape, Duration timeout) {
+    return GlobalModel.of(info.getVersion(), shape, downloadModel(request, info, timeout));
+  }
 
   /**
    * Uploads {@code update}: the header message first, then consecutive slices of at most {@code

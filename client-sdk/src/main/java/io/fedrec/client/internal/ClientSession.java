@@ -289,22 +289,19 @@ public final class ClientSession {
     GlobalModel current = model;
     ModelInfo info = task.getModel();
     if (!isCached(current, info, shape)) {
-      float[] params;
       try {
-        params = transport.downloadModel(
+        current = transport.downloadGlobalModel(
             DownloadModelRequest.newBuilder()
                 .setClientId(clientId)
                 .setRound(round)
                 .setTaskToken(task.getTaskToken())
                 .build(),
             info,
+            shape,
             rpcTimeout);
       } catch (StatusRuntimeException e) {
         StepResult.Retry retry = transportRetry(e);
         return retry != null ? retry : failed(round, e);
-      }
-      try {
-        current = GlobalModel.of(info.getVersion(), shape, params);
       } catch (IllegalArgumentException e) {
         return failed(round, Status.DATA_LOSS.withDescription(e.getMessage()).asRuntimeException());
       }

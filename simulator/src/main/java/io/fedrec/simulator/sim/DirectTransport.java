@@ -2,6 +2,8 @@ package io.fedrec.simulator.sim;
 
 import io.fedrec.client.CoordinatorTransport;
 import io.fedrec.coordinator.round.RoundEngine;
+import io.fedrec.core.model.GlobalModel;
+import io.fedrec.core.model.ModelShape;
 import io.fedrec.proto.v1.CheckInRequest;
 import io.fedrec.proto.v1.CheckInResponse;
 import io.fedrec.proto.v1.DownloadModelRequest;
@@ -49,6 +51,23 @@ public final class DirectTransport implements CoordinatorTransport {
           .asRuntimeException();
     }
     return params;
+  }
+
+  /**
+   * The engine's own immutable model, shared by every virtual client (no copy); its version and
+   * length are checked against the task.
+   */
+  @Override
+  public GlobalModel downloadGlobalModel(
+      DownloadModelRequest request, ModelInfo info, ModelShape shape, Duration timeout) {
+    GlobalModel m = engine.authorizeDownload(request);
+    if (m.version() != info.getVersion() || !m.shape().equals(shape)) {
+      throw Status.DATA_LOSS
+          .withDescription("model version " + m.version() + " of " + m.shape() + ", task"
+              + " announced version " + info.getVersion() + " of " + shape)
+          .asRuntimeException();
+    }
+    return m;
   }
 
   @Override

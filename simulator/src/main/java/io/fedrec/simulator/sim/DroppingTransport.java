@@ -1,6 +1,8 @@
 package io.fedrec.simulator.sim;
 
 import io.fedrec.client.CoordinatorTransport;
+import io.fedrec.core.model.GlobalModel;
+import io.fedrec.core.model.ModelShape;
 import io.fedrec.proto.v1.CheckInRequest;
 import io.fedrec.proto.v1.CheckInResponse;
 import io.fedrec.proto.v1.DownloadModelRequest;
@@ -80,6 +82,13 @@ final class DroppingTransport implements CoordinatorTransport {
   public float[] downloadModel(DownloadModelRequest request, ModelInfo info, Duration timeout) {
     reach(DropPoint.DOWNLOAD);
     return inner.downloadModel(request, info, timeout);
+  }
+
+  @Override
+  public GlobalModel downloadGlobalModel(
+      DownloadModelRequest request, ModelInfo info, ModelShape shape, Duration timeout) {
+    reach(DropPoint.DOWNLOAD);
+    return inner.downloadGlobalModel(request, info, shape, timeout);
   }
 
   @Override

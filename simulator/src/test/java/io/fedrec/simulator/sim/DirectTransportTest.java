@@ -51,6 +51,16 @@ class DirectTransportTest {
   }
 
   @Test
+  void downloadGlobalModel_sharesTheEnginesImmutableModel_noCopyPerClient() {
+    Task task = checkIn();
+    io.fedrec.core.model.GlobalModel m = transport.downloadGlobalModel(
+        DownloadModelRequest.newBuilder().setClientId("c1").setRound(task.getRound())
+            .setTaskToken(task.getTaskToken()).build(),
+        task.getModel(), engine.currentModel().shape(), TIMEOUT);
+    org.junit.jupiter.api.Assertions.assertSame(engine.currentModel(), m);
+  }
+
+  @Test
   void submitUpdate_wrongLength_invalidArgumentAndTaskStillOpen() {
     Task task = checkIn();
     StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
