@@ -21,7 +21,8 @@ public final class DataSets {
 
   /** The data set names {@link #load} accepts. */
   public static final List<String> NAMES =
-      List.of(SYNTHETIC, MovieLens.ML_100K, MovieLens.ML_1M, CSV);
+      List.of(SYNTHETIC, MovieLens.ML_100K, MovieLens.ML_1M, MovieLens.ML_10M, MovieLens.ML_20M,
+          MovieLens.ML_25M, CSV);
 
   /** The test fraction of random splits of loaded files. */
   public static final double TEST_FRACTION = 0.2;
@@ -34,7 +35,8 @@ public final class DataSets {
    * <ul>
    *   <li>{@code synthetic}: {@link SyntheticDataset} with the defaults and {@code seed}; {@code
    *       dataDir} and {@code dataFile} are ignored; the split must be {@code random}.
-   *   <li>{@code movielens-100k}, {@code movielens-1m}: {@link MovieLens} from {@code dataDir}.
+   *   <li>{@code movielens-100k}, {@code -1m}, {@code -10m}, {@code -20m}, {@code -25m}: {@link
+   *       MovieLens} from {@code dataDir}.
    *   <li>{@code csv}: {@link CsvRatings} from {@code dataFile}, seeded random 80/20 split.
    * </ul>
    *
@@ -54,6 +56,17 @@ public final class DataSets {
    */
   public static Split load(String dataset, Path dataDir, Path dataFile, String split, long seed,
       SyntheticConfig.Builder synthetic) throws IOException {
+    return load(dataset, dataDir, dataFile, split, seed, synthetic, CsvFormat.DEFAULT,
+        BadRows.failing());
+  }
+
+  /**
+   * As {@link #load(String, Path, Path, String, long, SyntheticConfig.Builder)}, reading {@code
+   * csv} in {@code csvFormat} and handing malformed rows of any file to {@code bad}, which the
+   * caller inspects afterwards for the rows skipped.
+   */
+  public static Split load(String dataset, Path dataDir, Path dataFile, String split, long seed,
+      SyntheticConfig.Builder synthetic, CsvFormat csvFormat, BadRows bad) throws IOException {
     String s = split == null ? RANDOM : split;
     if (dataset == null) {
       throw new IllegalArgumentException(
@@ -65,10 +78,17 @@ public final class DataSets {
         return SyntheticDataset.generate(synthetic.seed(seed).build());
       case MovieLens.ML_100K:
         requireFile(dataDir, "u.data", dataset);
-        return MovieLens.load100k(dataDir, s, seed);
+        return MovieLens.load100k(dataDir, s, seed, bad);
       case MovieLens.ML_1M:
         requireFile(dataDir, "ratings.dat", dataset);
-        return MovieLens.load1m(dataDir, s, seed);
+        return MovieLens.load1m(dataDir, s, seed, bad);
+      case MovieLens.ML_10M:
+        requireFile(dataDir, "ratings.dat", dataset);
+        return MovieLens.load10m(dataDir, s, seed, bad);
+      case MovieLens.ML_20M:
+      case MovieLens.ML_25M:
+        requireFile(dataDir, "ratings.csv", dataset);
+        return MovieLens.loadRatingsCsv(dataDir, s, seed, bad, dataset);
       case CSV:
         requireRandom(dataset, s);
         if (dataFile == null) {
@@ -78,7 +98,8 @@ public final class DataSets {
           throw new IllegalArgumentException(
               "--data-file " + dataFile + " does not exist or is not a file");
         }
-        return randomSplit(CsvRatings.read(dataFile), TEST_FRACTION, seed, CSV);
+        return randomSplit(
+            CsvRatings.read(dataFile, 0, csvFormat, bad), TEST_FRACTION, seed, CSV);
       default:
         throw new IllegalArgumentException(
             "dataset must be one of " + NAMES + ". Provided value: " + dataset);
@@ -113,11 +134,7 @@ public final class DataSets {
     }
     RatingsData.Builder train = RatingsData.builder(all.numUsers(), all.numItems());
     RatingsData.Builder test = RatingsData.builder(all.numUsers(), all.numItems());
-    String[] labels = all.labelsOrNull();
-    if (labels != null) {
-      train.userLabels(labels);
-      test.userLabels(labels);
-    }
+    copyLabels(all, train, test);
     int x = 0;
     for (int u = 0; u < all.numUsers(); u++) {
       int size = all.userSize(u);
@@ -154,11 +171,7 @@ public final class DataSets {
     int numUsers = train.numUsers();
     RatingsData.Builder outTrain = RatingsData.builder(numUsers, train.numItems());
     RatingsData.Builder outTest = RatingsData.builder(numUsers, train.numItems());
-    String[] labels = train.labelsOrNull();
-    if (labels != null) {
-      outTrain.userLabels(labels);
-      outTest.userLabels(labels);
-    }
+    copyLabels(train, outTrain, outTest);
     SplittableRandom random = new SplittableRandom(seed);
     RatingsData[] parts = {train, test};
     for (int u = 0; u < numUsers; u++) {
@@ -192,6 +205,21 @@ public final class DataSets {
       }
     }
     return new Split(source.dataset(), LEAVE_ONE_OUT, outTrain.build(), outTest.build());
+  }
+
+  /** Gives both builders {@code source}'s user and item labels, when it has any. */
+  private static void copyLabels(
+      RatingsData source, RatingsData.Builder a, RatingsData.Builder b) {
+    String[] users = source.labelsOrNull();
+    if (users != null) {
+      a.userLabels(users);
+      b.userLabels(users);
+    }
+    String[] items = source.itemLabelsOrNull();
+    if (items != null) {
+      a.itemLabels(items);
+      b.itemLabels(items);
+    }
   }
 
   private static void requireRandom(String dataset, String split) {

@@ -41,28 +41,113 @@ final class RatingRows {
     size++;
   }
 
-  /**
-   * Builds the data set over the given index spaces.
-   *
-   * @throws IllegalArgumentException {@code file:line: duplicate ...} on a repeated pair
-   */
+  /** Builds the data set over the given index spaces; a repeated pair fails. */
   RatingsData build(int numUsers, int numItems, String[] userLabels) {
+    return build(numUsers, numItems, userLabels, null, BadRows.failing());
+  }
+
+  /**
+   * Builds the data set over the given index spaces. Every occurrence of a (user, item) pair
+   * after its first is a bad row, handed to {@code bad} in line order as {@code file:line:
+   * duplicate ...}: under {@link BadRows.Policy#SKIP} the first occurrence is kept.
+   *
+   * @throws IllegalArgumentException on a repeated pair under {@link BadRows.Policy#FAIL}
+   */
+  RatingsData build(
+      int numUsers, int numItems, String[] userLabels, String[] itemLabels, BadRows bad) {
+    int[] firstOf = firstOccurrences(numUsers, numItems);
     RatingsData.Builder b = RatingsData.builder(numUsers, numItems);
     for (int x = 0; x < size; x++) {
+      if (firstOf != null && firstOf[x] >= 0) {
+        String user = userLabels == null ? String.valueOf(users[x]) : userLabels[users[x]];
+        String item = itemLabels == null ? String.valueOf(items[x]) : itemLabels[items[x]];
+        bad.reject(error(fileName, lines[x], "duplicate rating for user " + user + " and item "
+            + item + " (first at line " + lines[firstOf[x]] + ")"));
+        continue;
+      }
       b.add(users[x], items[x], ratings[x], timestamps[x]);
     }
     if (userLabels != null) {
       b.userLabels(userLabels);
     }
-    int[] dup = b.findDuplicate();
-    if (dup != null) {
-      int x = dup[1];
-      String user = userLabels == null ? String.valueOf(users[x]) : userLabels[users[x]];
-      throw error(fileName, lines[x],
-          "duplicate rating for user " + user + " and item " + items[x] + " (first at line "
-              + lines[dup[0]] + ")");
+    if (itemLabels != null) {
+      b.itemLabels(itemLabels);
     }
     return b.build();
+  }
+
+  /**
+   * For each row, the row index of the first occurrence of its (user, item) pair when the row
+   * repeats it, else -1; null when no pair repeats. O(rows + users + items): rows are visited
+   * grouped by user (a stable counting sort), so per item the last user who rated it suffices.
+   */
+  private int[] firstOccurrences(int numUsers, int numItems) {
+    int[] start = new int[numUsers + 1];
+    for (int x = 0; x < size; x++) {
+      start[users[x] + 1]++;
+    }
+    for (int u = 0; u < numUsers; u++) {
+      start[u + 1] += start[u];
+    }
+    int[] order = new int[size];
+    for (int x = 0; x < size; x++) {
+      order[start[users[x]]++] = x;
+    }
+    int[] lastUser = new int[numItems];
+    int[] lastIndex = new int[numItems];
+    Arrays.fill(lastUser, -1);
+    int[] firstOf = null;
+    for (int x : order) {
+      int item = items[x];
+      if (lastUser[item] == users[x]) {
+        if (firstOf == null) {
+          firstOf = new int[size];
+          Arrays.fill(firstOf, -1);
+        }
+        firstOf[x] = lastIndex[item];
+      } else {
+        lastUser[item] = users[x];
+        lastIndex[item] = x;
+      }
+    }
+    return firstOf;
+  }
+
+  /**
+   * Replaces the raw user and item ids by dense indices in ascending id order, so that sparse ids
+   * cost memory for the ids present only, and returns the original ids as labels {@code {users,
+   * items}}: index {@code i} is labelled by the {@code i}-th smallest id.
+   */
+  String[][] densify() {
+    int[] userIds = distinctSorted(users, size);
+    int[] itemIds = distinctSorted(items, size);
+    for (int x = 0; x < size; x++) {
+      users[x] = Arrays.binarySearch(userIds, users[x]);
+      items[x] = Arrays.binarySearch(itemIds, items[x]);
+    }
+    maxUser = userIds.length - 1;
+    maxItem = itemIds.length - 1;
+    return new String[][] {labels(userIds), labels(itemIds)};
+  }
+
+  private static int[] distinctSorted(int[] ids, int n) {
+    int[] sorted = Arrays.copyOf(ids, n);
+    Arrays.sort(sorted);
+    int m = 0;
+    for (int x = 0; x < n; x++) {
+      if (m == 0 || sorted[x] != sorted[m - 1]) {
+        sorted[m++] = sorted[x];
+      }
+    }
+    return Arrays.copyOf(sorted, m);
+  }
+
+  private static String[] labels(int[] ids) {
+    String[] out = new String[ids.length];
+    for (int i = 0; i < ids.length; i++) {
+      out[i] = String.valueOf(ids[i]);
+    }
+    return out;
   }
 
   static IllegalArgumentException error(String file, int line, String reason) {

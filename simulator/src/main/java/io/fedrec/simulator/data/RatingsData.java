@@ -27,6 +27,7 @@ public final class RatingsData {
   private final float[] ratings;
   private final long[] timestamps;
   private final String[] userLabels;
+  private final String[] itemLabels;
   private final float minRating;
   private final float maxRating;
   private final double meanRating;
@@ -38,7 +39,8 @@ public final class RatingsData {
       int[] items,
       float[] ratings,
       long[] timestamps,
-      String[] userLabels) {
+      String[] userLabels,
+      String[] itemLabels) {
     this.numUsers = numUsers;
     this.numItems = numItems;
     this.offsets = offsets;
@@ -46,6 +48,7 @@ public final class RatingsData {
     this.ratings = ratings;
     this.timestamps = timestamps;
     this.userLabels = userLabels;
+    this.itemLabels = itemLabels;
     float min = Float.POSITIVE_INFINITY;
     float max = Float.NEGATIVE_INFINITY;
     double sum = 0;
@@ -112,6 +115,23 @@ public final class RatingsData {
   /** The labels array itself (callers must not mutate), or null when labels are the default. */
   String[] labelsOrNull() {
     return userLabels;
+  }
+
+  /**
+   * The label of item {@code i} in the source, e.g. the MovieLens movie id of a data set whose
+   * sparse ids were mapped to dense indices; default {@code "i"}.
+   */
+  public String itemLabel(int i) {
+    if (i < 0 || i >= numItems) {
+      throw new IndexOutOfBoundsException(
+          "item must be in [0, " + numItems + "). Provided value: " + i);
+    }
+    return itemLabels == null ? String.valueOf(i) : itemLabels[i];
+  }
+
+  /** The item labels array itself (callers must not mutate), or null for the default. */
+  String[] itemLabelsOrNull() {
+    return itemLabels;
   }
 
   /** Mean of all ratings, NaN when there are none. */
@@ -205,6 +225,7 @@ public final class RatingsData {
     private long[] timestamps = new long[1024];
     private boolean anyTimestamp;
     private String[] userLabels;
+    private String[] itemLabels;
     private boolean built;
 
     private Builder(int numUsers, int numItems) {
@@ -263,6 +284,17 @@ public final class RatingsData {
                 + labels.length);
       }
       this.userLabels = labels.clone();
+      return this;
+    }
+
+    /** Labels of items {@code 0 .. numItems - 1} (copied); default: the index as a string. */
+    public Builder itemLabels(String[] labels) {
+      if (labels.length != numItems) {
+        throw new IllegalArgumentException(
+            "itemLabels length must equal numItems " + numItems + ". Provided value: "
+                + labels.length);
+      }
+      this.itemLabels = labels.clone();
       return this;
     }
 
@@ -331,7 +363,8 @@ public final class RatingsData {
       }
       built = true;
       return new RatingsData(
-          numUsers, numItems, offsets, outItems, outRatings, outTimestamps, userLabels);
+          numUsers, numItems, offsets, outItems, outRatings, outTimestamps, userLabels,
+          itemLabels);
     }
 
     /** Insertion indices sorted by user, stable (counting sort). */

@@ -228,8 +228,8 @@ class CliTest {
   @Test
   void simulate_unknownDataset_exit2() {
     assertUsage(run("simulate", "--dataset", "netflix"),
-        "--dataset must be one of [synthetic, movielens-100k, movielens-1m, csv]. Provided"
-            + " value: netflix");
+        "--dataset must be one of [synthetic, movielens-100k, movielens-1m, movielens-10m,"
+            + " movielens-20m, movielens-25m, csv]. Provided value: netflix");
   }
 
   @Test

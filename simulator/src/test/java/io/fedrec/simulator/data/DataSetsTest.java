@@ -136,8 +136,8 @@ class DataSetsTest {
     IllegalArgumentException e = assertThrows(
         IllegalArgumentException.class, () -> DataSets.load("netflix", null, null, null, 1));
     assertEquals(
-        "dataset must be one of [synthetic, movielens-100k, movielens-1m, csv]."
-            + " Provided value: netflix",
+        "dataset must be one of [synthetic, movielens-100k, movielens-1m, movielens-10m,"
+            + " movielens-20m, movielens-25m, csv]. Provided value: netflix",
         e.getMessage());
   }
 }

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Hostile-input campaign over the ratings loaders {@link CsvRatings} and {@link MovieLens}
- * (issue 8, "Hostile input"). A seeded generator starts from valid files and applies 1 to 4
+ * (issue 8, "Hostile input"; issue 7, "loaders on malformed input"), each format under both
+ * {@link BadRows} policies and, for CSV, random column mappings, separators and header modes. A seeded generator starts from valid files and applies 1 to 4
  * mutations: truncated lines, wrong separators, out-of-range and non-numeric fields, BOM, CRLF,
  * an empty file, very long lines, random bytes, control characters, duplicated lines. Inputs are
  * capped at 2 MiB. Property: the loader returns data or throws {@link IllegalArgumentException}
@@ -27,8 +28,10 @@ import org.junit.jupiter.api.io.TempDir;
  * by the largest id by design and would make each case allocate hundreds of MB. {@code u.info}
  * and {@code movies.dat} are not mutated: see the disabled reproductions below.
  *
- * <p>Iterations per loader: system property {@code fedrec.fuzz.iterations} (default 2000); seed:
- * {@code fedrec.fuzz.seed}.
+ * <p>Iterations per loader: system property {@code fedrec.fuzz.iterations} (default 2000; a
+ * quarter of that for the campaigns added with the 10M/20M/25M loaders and column mapping, which
+ * share their parsing with the full-length ones, to keep the class fast); seed: {@code
+ * fedrec.fuzz.seed}.
  */
 class LoaderFuzzTest {
   private static final int MAX_BYTES = 2 * 1024 * 1024;
@@ -52,6 +55,91 @@ class LoaderFuzzTest {
       int numItems = rnd.nextInt(4) == 0 ? 0 : 50;
       check("csv", i, trace, () -> CsvRatings.read(file, numItems));
     }
+  }
+
+  @Test
+  void csvRatingsRead_mutatedFilesAnyFormatAndPolicy_dataOrIllegalArgument() throws IOException {
+    Random rnd = new Random(seed + 3);
+    Path file = dir.resolve("mapped.csv");
+    int iterations = this.iterations / 4;
+    String[] seps = {",", ";", "\t", "::"};
+    String[] columns = {null, "0,1,2", "0,1,2,3", "1,0,2", "user,item,rating,timestamp",
+        "timestamp,item,rating,user", "user,item,rating"};
+    String[] headers = {"auto", "yes", "no"};
+    for (int i = 0; i < iterations; i++) {
+      List<String> trace = new ArrayList<>();
+      String sep = seps[rnd.nextInt(seps.length)];
+      List<String> rows = validRows(rnd, sep);
+      if (rnd.nextBoolean()) {
+        rows.add(0, String.join(sep, "user", "item", "rating", "timestamp"));
+      }
+      Files.write(file, mutated(rows, sep, rnd, trace));
+      String c = columns[rnd.nextInt(columns.length)];
+      String h = headers[rnd.nextInt(headers.length)];
+      BadRows bad = policy(rnd);
+      trace.add("sep=" + sep.replace("\t", "TAB") + " columns=" + c + " header=" + h + " "
+          + bad.policy());
+      check("csv-mapped", i, trace, () -> CsvRatings.read(
+          file, rnd.nextBoolean() ? 0 : 50, CsvFormat.parse(c, sep, h), bad));
+    }
+  }
+
+  @Test
+  void movieLens10mLoad_mutatedFilesEitherPolicy_splitOrIllegalArgument() throws IOException {
+    Random rnd = new Random(seed + 4);
+    int iterations = this.iterations / 4;
+    for (int i = 0; i < iterations; i++) {
+      List<String> trace = new ArrayList<>();
+      Path d = Files.createDirectories(dir.resolve("ml-10m-" + i));
+      Files.write(d.resolve("ratings.dat"), mutated(halfStars(validRows(rnd, "::")), "::", rnd,
+          trace));
+      Files.writeString(d.resolve("tags.dat"), "");
+      BadRows bad = policy(rnd);
+      trace.add(bad.policy().key());
+      check("ml-10m", i, trace, () -> MovieLens.load(d, "random", seed, bad));
+      deleteDir(d);
+    }
+  }
+
+  @Test
+  void movieLens20mLoad_mutatedFilesEitherPolicy_splitOrIllegalArgument() throws IOException {
+    Random rnd = new Random(seed + 5);
+    int iterations = this.iterations / 4;
+    for (int i = 0; i < iterations; i++) {
+      List<String> trace = new ArrayList<>();
+      Path d = Files.createDirectories(dir.resolve("ml-20m-" + i));
+      List<String> rows = halfStars(validRows(rnd, ","));
+      if (rows.get(0).startsWith("user")) {
+        rows.set(0, MovieLens.RATINGS_CSV_HEADER);
+      }
+      Files.write(d.resolve("ratings.csv"), mutated(rows, ",", rnd, trace));
+      BadRows bad = policy(rnd);
+      trace.add(bad.policy().key());
+      String name = rnd.nextBoolean() ? MovieLens.ML_20M : MovieLens.ML_25M;
+      check(name, i, trace, () -> DataSets.load(
+          name, d, null, "random", seed, SyntheticConfig.builder(), CsvFormat.DEFAULT, bad));
+      deleteDir(d);
+    }
+  }
+
+  private static BadRows policy(Random rnd) {
+    return rnd.nextBoolean() ? BadRows.skipping() : BadRows.failing();
+  }
+
+  /** The rows with every other integer rating lowered by half a star (0.5 .. 4.5). */
+  private static List<String> halfStars(List<String> rows) {
+    for (int x = 0; x < rows.size(); x += 2) {
+      String r = rows.get(x);
+      for (int star = 1; star <= 5; star++) {
+        String sep = r.contains("::") ? "::" : ",";
+        String whole = sep + star + sep;
+        if (r.contains(whole)) {
+          rows.set(x, r.replace(whole, sep + (star - 0.5) + sep));
+          break;
+        }
+      }
+    }
+    return rows;
   }
 
   @Test

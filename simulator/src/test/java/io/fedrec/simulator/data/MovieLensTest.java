@@ -175,10 +175,12 @@ class MovieLensTest {
   }
 
   @Test
-  void load_emptyDirectory_namesBothFormats() {
+  void load_emptyDirectory_namesEveryFormat() {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> MovieLens.load(dir, "u1", 1));
-    assertTrue(e.getMessage().contains("neither u.data (movielens-100k) nor ratings.dat"));
+    assertEquals("directory " + dir + " contains neither u.data (movielens-100k), ratings.dat"
+        + " (movielens-1m, movielens-10m) nor ratings.csv (movielens-20m, movielens-25m)",
+        e.getMessage());
   }
 
   @Test
