@@ -314,6 +314,7 @@ final class BaselineCommand implements Callable<Integer> {
             .name("items").value(d.items())
             .name("train_ratings").value(d.trainRatings())
             .name("test_ratings").value(d.testRatings())
+            .name("data_rows_skipped").value(data.rowsSkipped())
             .name("algorithm").value(algo)
             .name("feedback").value(implicit ? "implicit" : "explicit");
         if (mfParams != null) {

@@ -317,7 +317,7 @@ final class SimulateCommand implements Callable<Integer> {
       }
       progressReporter.afterRow(row, c);
     });
-    SimulationReport.write(result, out);
+    SimulationReport.write(result, out, data.rowsSkipped());
     writeResolvedConfig();
     io.fedrec.simulator.report.HtmlReport.write(result, out, java.nio.file.Files.readString(
         out.resolve(RESOLVED_CONFIG), java.nio.charset.StandardCharsets.UTF_8));

@@ -42,9 +42,18 @@ public final class SimulationReport {
 
   /** Writes both files into {@code dir}, creating it when needed. */
   public static void write(SimulationResult result, Path dir) throws IOException {
+    write(result, dir, 0);
+  }
+
+  /**
+   * As {@link #write(SimulationResult, Path)}, recording {@code dataRowsSkipped} malformed data
+   * rows skipped by the loader ({@code --bad-rows skip}).
+   */
+  public static void write(SimulationResult result, Path dir, long dataRowsSkipped)
+      throws IOException {
     Files.createDirectories(dir);
     try (Writer w = Files.newBufferedWriter(dir.resolve(SUMMARY), StandardCharsets.UTF_8)) {
-      writeSummary(result, w);
+      writeSummary(result, w, dataRowsSkipped);
     }
     try (Writer w = Files.newBufferedWriter(dir.resolve(ROUNDS), StandardCharsets.UTF_8)) {
       writeRounds(result, w);
@@ -53,12 +62,18 @@ public final class SimulationReport {
 
   /**
    * The summary document. Top-level keys (stable, documented in {@code docs/research.md}):
-   * {@code dataset, split, users, items, train_ratings, test_ratings, rounds_completed, rmse, mae,
+   * {@code dataset, split, users, items, train_ratings, test_ratings, data_rows_skipped,
+   * rounds_completed, rmse, mae,
    * baseline_rmse, baseline_mae, privacy {mode, epsilon, delta}, secagg, wall_seconds, clients,
    * cohort_size, bytes_up, bytes_down, final_model_sha256, seed, fedrec_version, git_revision,
    * java_version, config}.
    */
   public static void writeSummary(SimulationResult r, Appendable out) {
+    writeSummary(r, out, 0);
+  }
+
+  /** As {@link #writeSummary(SimulationResult, Appendable)} with the data rows skipped. */
+  public static void writeSummary(SimulationResult r, Appendable out, long dataRowsSkipped) {
     SimulationConfig c = r.config();
     TrainingConfig t = c.training();
     DataStats d = r.data();
@@ -70,6 +85,7 @@ public final class SimulationReport {
     w.name("items").value(d.items());
     w.name("train_ratings").value(d.trainRatings());
     w.name("test_ratings").value(d.testRatings());
+    w.name("data_rows_skipped").value(dataRowsSkipped);
     w.name("rounds_completed").value(r.rounds());
     w.name("rmse").value(r.finalMetrics().rmse());
     w.name("mae").value(r.finalMetrics().mae());
