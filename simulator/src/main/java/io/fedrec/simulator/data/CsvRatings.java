@@ -118,8 +118,9 @@ public final class CsvRatings {
                       + (n > 4 ? "more than 4" : String.valueOf(n)));
             }
           } else if (headerFields >= 0 && n != headerFields) {
-            throw RatingRows.error(name, lineNo, "expected " + headerFields + " fields separated by "
-                + sepName + " like the header, got " + (n > headerFields ? "more" : n));
+            throw RatingRows.error(name, lineNo, "expected " + headerFields
+                + " fields separated by " + sepName + " like the header, got "
+                + (n > headerFields ? "more" : n));
           } else if (n <= max(at)) {
             throw RatingRows.error(name, lineNo, "expected at least " + (max(at) + 1)
                 + " fields separated by " + sepName + " (columns " + String.join(",",

@@ -55,7 +55,7 @@ final class RatingRows {
    */
   RatingsData build(
       int numUsers, int numItems, String[] userLabels, String[] itemLabels, BadRows bad) {
-    int[] firstOf = firstOccurrences(numUsers, numItems);
+    int[] firstOf = RatingsData.firstOccurrences(users, items, size, numUsers, numItems);
     RatingsData.Builder b = RatingsData.builder(numUsers, numItems);
     for (int x = 0; x < size; x++) {
       if (firstOf != null && firstOf[x] >= 0) {
@@ -74,43 +74,6 @@ final class RatingRows {
       b.itemLabels(itemLabels);
     }
     return b.build();
-  }
-
-  /**
-   * For each row, the row index of the first occurrence of its (user, item) pair when the row
-   * repeats it, else -1; null when no pair repeats. O(rows + users + items): rows are visited
-   * grouped by user (a stable counting sort), so per item the last user who rated it suffices.
-   */
-  private int[] firstOccurrences(int numUsers, int numItems) {
-    int[] start = new int[numUsers + 1];
-    for (int x = 0; x < size; x++) {
-      start[users[x] + 1]++;
-    }
-    for (int u = 0; u < numUsers; u++) {
-      start[u + 1] += start[u];
-    }
-    int[] order = new int[size];
-    for (int x = 0; x < size; x++) {
-      order[start[users[x]]++] = x;
-    }
-    int[] lastUser = new int[numItems];
-    int[] lastIndex = new int[numItems];
-    Arrays.fill(lastUser, -1);
-    int[] firstOf = null;
-    for (int x : order) {
-      int item = items[x];
-      if (lastUser[item] == users[x]) {
-        if (firstOf == null) {
-          firstOf = new int[size];
-          Arrays.fill(firstOf, -1);
-        }
-        firstOf[x] = lastIndex[item];
-      } else {
-        lastUser[item] = users[x];
-        lastIndex[item] = x;
-      }
-    }
-    return firstOf;
   }
 
   /**

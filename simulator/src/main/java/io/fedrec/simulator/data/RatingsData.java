@@ -309,25 +309,15 @@ public final class RatingsData {
      * the offending lines.
      */
     int[] findDuplicate() {
-      // Per item, the last user who rated it and at which insertion index. A repeat within a
-      // user is found by a scan in user order: stable grouping keeps the first occurrence first.
-      int[] order = groupByUser();
-      int[] lastUser = new int[numItems];
-      int[] lastIndex = new int[numItems];
-      Arrays.fill(lastUser, -1);
-      int[] best = null;
-      for (int x : order) {
-        int item = items[x];
-        if (lastUser[item] == users[x]) {
-          if (best == null || x < best[1]) {
-            best = new int[] {lastIndex[item], x};
+      int[] firstOf = firstOccurrences(users, items, size, numUsers, numItems);
+      if (firstOf != null) {
+        for (int x = 0; x < size; x++) {
+          if (firstOf[x] >= 0) {
+            return new int[] {firstOf[x], x};
           }
-        } else {
-          lastUser[item] = users[x];
-          lastIndex[item] = x;
         }
       }
-      return best;
+      return null;
     }
 
     /**
@@ -369,18 +359,50 @@ public final class RatingsData {
 
     /** Insertion indices sorted by user, stable (counting sort). */
     private int[] groupByUser() {
-      int[] start = new int[numUsers + 1];
-      for (int x = 0; x < size; x++) {
-        start[users[x] + 1]++;
-      }
-      for (int u = 0; u < numUsers; u++) {
-        start[u + 1] += start[u];
-      }
-      int[] order = new int[size];
-      for (int x = 0; x < size; x++) {
-        order[start[users[x]]++] = x;
-      }
-      return order;
+      return RatingsData.groupByUser(users, size, numUsers);
     }
+  }
+
+  /** Indices {@code 0 .. size - 1} sorted by {@code users[x]}, stable (counting sort). */
+  static int[] groupByUser(int[] users, int size, int numUsers) {
+    int[] start = new int[numUsers + 1];
+    for (int x = 0; x < size; x++) {
+      start[users[x] + 1]++;
+    }
+    for (int u = 0; u < numUsers; u++) {
+      start[u + 1] += start[u];
+    }
+    int[] order = new int[size];
+    for (int x = 0; x < size; x++) {
+      order[start[users[x]]++] = x;
+    }
+    return order;
+  }
+
+  /**
+   * For each of the first {@code size} (user, item) pairs, the index of the pair's first
+   * occurrence when it repeats one, else -1; null when no pair repeats. O(size + numUsers +
+   * numItems): pairs are scanned grouped by user (stable, so a first occurrence comes first),
+   * and per item the last user who rated it, and where, is enough to see a repeat.
+   */
+  static int[] firstOccurrences(int[] users, int[] items, int size, int numUsers, int numItems) {
+    int[] lastUser = new int[numItems];
+    int[] lastIndex = new int[numItems];
+    Arrays.fill(lastUser, -1);
+    int[] firstOf = null;
+    for (int x : groupByUser(users, size, numUsers)) {
+      int item = items[x];
+      if (lastUser[item] == users[x]) {
+        if (firstOf == null) {
+          firstOf = new int[size];
+          Arrays.fill(firstOf, -1);
+        }
+        firstOf[x] = lastIndex[item];
+      } else {
+        lastUser[item] = users[x];
+        lastIndex[item] = x;
+      }
+    }
+    return firstOf;
   }
 }
