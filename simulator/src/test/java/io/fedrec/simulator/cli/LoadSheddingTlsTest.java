@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -65,10 +66,11 @@ class LoadSheddingTlsTest {
     try (LoadDriver load = new LoadDriver("127.0.0.1", server.port(), tls, 400, 48, 60_000)) {
       AtomicReference<Throwable> probeFailure = new AtomicReference<>();
       AtomicInteger probes = new AtomicInteger();
+      CountDownLatch loadDone = new CountDownLatch(1);
       Thread prober = new Thread(() -> {
         // health checks are never shed: every one answers SERVING while the load runs
         try {
-          while (!Thread.currentThread().isInterrupted()) {
+          do {
             HealthCheckResponse r = HealthGrpc.newBlockingStub(probe)
                 .withDeadlineAfter(30, TimeUnit.SECONDS).check(HealthCheckRequest.newBuilder()
                     .build());
@@ -76,8 +78,7 @@ class LoadSheddingTlsTest {
               throw new AssertionError("health " + r.getStatus());
             }
             probes.incrementAndGet();
-            Thread.sleep(50);
-          }
+          } while (!loadDone.await(50, TimeUnit.MILLISECONDS));
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         } catch (Throwable t) {
@@ -86,7 +87,7 @@ class LoadSheddingTlsTest {
       });
       prober.start();
       long millis = load.run(() -> engine.currentModel().version() >= 3, 120_000);
-      prober.interrupt();
+      loadDone.countDown();
       prober.join();
       if (probeFailure.get() != null) {
         throw new AssertionError("a health check failed under load", probeFailure.get());
