@@ -1116,8 +1116,8 @@ public final class RoundEngine {
       long noise = DiscreteGaussianSampler.ofSigma(countNoise, noiseRandom).sample();
       double fraction = (r.unclipped + noise) / (double) privacy.usersPerRound();
       nextClip = config.adaptiveClipping().nextClip(clip, fraction);
-      // accounted as one Gaussian mechanism at the federation's noise multiplier
-      measurements.put("noise_multiplier", privacy.noiseMultiplier());
+      // accounted as one Gaussian mechanism at the federation's noise multiplier (recorded with
+      // the other privacy fields below)
       measurements.put("update_noise_multiplier", updateNoiseMultiplier);
       measurements.put("count_noise", countNoise);
       measurements.put("unclipped_fraction", fraction);
