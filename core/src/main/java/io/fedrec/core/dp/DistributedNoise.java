@@ -141,9 +141,37 @@ public record DistributedNoise(
     return 64 - Long.numberOfLeadingZeros(b) + 1;
   }
 
-  /** A sampler of this client's noise. */
+  /** A sampler of this client's discrete Gaussian noise. */
   public DiscreteGaussianSampler sampler(RandomSource random) {
     return DiscreteGaussianSampler.ofSigmaSquared(clientVarianceUnits(), BigInteger.ONE, random);
+  }
+
+  /**
+   * A sampler of this client's noise from {@code distribution}, of the same variance {@link
+   * #clientVarianceUnits()}. With {@link NoiseDistribution#SKELLAM} the sum of {@code n} clients'
+   * noise is exactly Skellam of variance {@code n} times that, at least {@code (z Delta)^2} when
+   * {@code n >= minSurvivors}, which is what {@link #skellamAccountant()} assumes.
+   *
+   * @throws IllegalArgumentException if the variance exceeds {@link SkellamSampler#MAX_VARIANCE}
+   */
+  public IntegerNoiseSampler sampler(NoiseDistribution distribution, RandomSource random) {
+    return switch (distribution) {
+      case DISCRETE_GAUSSIAN -> sampler(random);
+      case SKELLAM -> SkellamSampler.ofVariance(clientVarianceUnits(), BigInteger.ONE, random);
+    };
+  }
+
+  /**
+   * L1 sensitivity of one user's encoded contribution: {@code min(sqrt(dimension + 1) Delta,
+   * Delta^2)} (the weight coordinate included; {@link SkellamAccountant#l1Bound}).
+   */
+  public double l1SensitivityUnits() {
+    return SkellamAccountant.l1Bound(sensitivityUnits(), (long) dimension + 1);
+  }
+
+  /** An empty accountant of the Skellam mechanism at this encoding's sensitivities. */
+  public SkellamAccountant skellamAccountant() {
+    return SkellamAccountant.create(sensitivityUnits(), l1SensitivityUnits());
   }
 
   /**
@@ -154,11 +182,17 @@ public record DistributedNoise(
    */
   public float[] noisyCopy(
       float[] update, java.util.random.RandomGenerator rounding, RandomSource random) {
+    return noisyCopy(update, rounding, NoiseDistribution.DISCRETE_GAUSSIAN, random);
+  }
+
+  /** As {@link #noisyCopy(float[], java.util.random.RandomGenerator, RandomSource)} with noise from {@code distribution}. */
+  public float[] noisyCopy(float[] update, java.util.random.RandomGenerator rounding,
+      NoiseDistribution distribution, RandomSource random) {
     if (update.length != dimension) {
       throw new IllegalArgumentException("update must have " + dimension + " values. Provided: "
           + update.length);
     }
-    DiscreteGaussianSampler sampler = sampler(random);
+    IntegerNoiseSampler sampler = sampler(distribution, random);
     float[] out = new float[update.length];
     for (int i = 0; i < update.length; i++) {
       double y = update[i] * scale;
@@ -174,10 +208,16 @@ public record DistributedNoise(
    * 2^bits}).
    */
   public void addNoise(int[] encoded, int bits, RandomSource random) {
+    addNoise(encoded, bits, NoiseDistribution.DISCRETE_GAUSSIAN, random);
+  }
+
+  /** As {@link #addNoise(int[], int, RandomSource)} with noise from {@code distribution}. */
+  public void addNoise(
+      int[] encoded, int bits, NoiseDistribution distribution, RandomSource random) {
     if (bits < 1 || bits > 32) {
       throw new IllegalArgumentException("bits must be in [1, 32]. Provided value: " + bits);
     }
-    DiscreteGaussianSampler sampler = sampler(random);
+    IntegerNoiseSampler sampler = sampler(distribution, random);
     long mask = bits == 32 ? 0xffffffffL : (1L << bits) - 1;
     long[] noise = new long[Math.min(encoded.length, 4096)];
     for (int from = 0; from < encoded.length; from += noise.length) {
