@@ -6,6 +6,7 @@ import io.fedrec.client.LocalDataSource;
 import io.fedrec.core.codec.SecAggProtos;
 import io.fedrec.core.codec.TrainingConfigs;
 import io.fedrec.core.dp.DistributedNoise;
+import io.fedrec.core.dp.NoiseDistribution;
 import io.fedrec.core.dp.RandomSource;
 import io.fedrec.core.model.GlobalModel;
 import io.fedrec.core.model.LocalTrainer;
@@ -272,6 +273,12 @@ public final class ClientSession {
           + " of the noise would not protect its update";
       return fail(task, "policy_refused", detail, new IllegalStateException(detail));
     }
+    try {
+      NoiseDistribution.parse(task.getPrivacy().getNoise());
+    } catch (IllegalArgumentException e) {
+      // this client cannot add noise it does not know: it must not contribute without it
+      return fail(task, "policy_refused", "the task's " + e.getMessage(), e);
+    }
     String refusal = enforcer.check(task);
     if (refusal != null) {
       safely(() -> listener.onPolicyRefusal(round, refusal));
@@ -397,7 +404,8 @@ public final class ClientSession {
       try {
         update = new DistributedNoise(task.getPrivacy().getClipNorm(),
             task.getPrivacy().getNoiseMultiplier(), DistributedNoise.LOCAL_SCALE, update.length, 1)
-            .noisyCopy(update, rounding(), noise());
+            .noisyCopy(update, rounding(), NoiseDistribution.parse(task.getPrivacy().getNoise()),
+                noise());
       } catch (IllegalArgumentException e) {
         return fail(task, "training_error", "invalid local privacy parameters: "
             + e.getMessage(), e);
@@ -621,7 +629,8 @@ public final class ClientSession {
               int survivors = privacy.getMode().equals("local") ? 1 : privacy.getMinSurvivors();
               new DistributedNoise(privacy.getClipNorm(), privacy.getNoiseMultiplier(),
                   t.task.getSecagg().getScale(), numParameters, survivors)
-                  .addNoise(input, t.parameters.bits(), noise());
+                  .addNoise(input, t.parameters.bits(),
+                      NoiseDistribution.parse(privacy.getNoise()), noise());
             }
             MaskedInput masked = client(t).maskedInput(
                 SecAggProtos.fromProto(t.client.index(), response.getShareDelivery()), input);

@@ -1,7 +1,10 @@
 package io.fedrec.client.internal;
 
 import io.fedrec.client.PrivacyPolicy;
+import io.fedrec.core.dp.DistributedNoise;
+import io.fedrec.core.dp.NoiseDistribution;
 import io.fedrec.core.dp.RdpAccountant;
+import io.fedrec.core.dp.SkellamAccountant;
 import io.fedrec.proto.v1.PrivacyConfig;
 import io.fedrec.proto.v1.Task;
 import java.util.ArrayList;
@@ -54,6 +57,11 @@ public final class PolicyEnforcer {
       }
       return null;
     }
+    try {
+      NoiseDistribution.parse(p.getNoise());
+    } catch (IllegalArgumentException e) {
+      return "the task's " + e.getMessage();
+    }
     if (p.getNoiseMultiplier() < policy.minNoiseMultiplier()) {
       return String.format(Locale.ROOT, "noise multiplier %s is below the policy's floor %s",
           p.getNoiseMultiplier(), policy.minNoiseMultiplier());
@@ -86,7 +94,7 @@ public final class PolicyEnforcer {
     }
     PrivacyConfig p = task.getPrivacy();
     double q = policy.trustAnnouncedSamplingRate() ? p.getSamplingRate() : 1.0;
-    double[] step = template.stepRdp(q, p.getNoiseMultiplier());
+    double[] step = stepRdp(task, q);
     List<String> in = new ArrayList<>();
     List<String> out = new ArrayList<>();
     for (String id : userIds) {
@@ -95,6 +103,23 @@ public final class PolicyEnforcer {
       (next.epsilon(policy.delta()) <= policy.perUserEpsilonCap() ? in : out).add(id);
     }
     return new Admission(in, out, step);
+  }
+
+  /**
+   * One round's RDP at the template's orders: the sampled Gaussian's, or with Skellam noise the
+   * Skellam bound at the sensitivities of the task's encoding (never fewer than the coordinator's
+   * accountant counts: at fractional orders without amplification by sampling).
+   */
+  private double[] stepRdp(Task task, double q) {
+    PrivacyConfig p = task.getPrivacy();
+    if (NoiseDistribution.parse(p.getNoise()) != NoiseDistribution.SKELLAM) {
+      return template.stepRdp(q, p.getNoiseMultiplier());
+    }
+    DistributedNoise encoding = new DistributedNoise(p.getClipNorm(), p.getNoiseMultiplier(),
+        task.hasSecagg() ? task.getSecagg().getScale() : DistributedNoise.LOCAL_SCALE,
+        Math.toIntExact(task.getModel().getNumParameters()), 1);
+    return SkellamAccountant.stepRdp(template.orders(), q, p.getNoiseMultiplier(),
+        encoding.sensitivityUnits(), encoding.l1SensitivityUnits());
   }
 
   /** Composes the admitted users' participation; call when their update leaves the device. */

@@ -2,6 +2,7 @@ package io.fedrec.coordinator.round;
 
 import io.fedrec.core.aggregate.ServerOptimizer;
 import io.fedrec.core.aggregate.ServerOptimizers;
+import io.fedrec.core.dp.NoiseDistribution;
 import io.fedrec.core.model.Checks;
 import io.fedrec.core.model.Feedback;
 import io.fedrec.core.model.ModelShape;
@@ -295,6 +296,7 @@ public final class FederationConfig {
       p.setProperty("privacy_delta", Double.toString(privacy.delta()));
       p.setProperty("privacy_population", Long.toString(privacy.population()));
       p.setProperty("privacy_users_per_round", Long.toString(privacy.usersPerRound()));
+      p.setProperty("privacy_noise", privacy.noise().key());
       if (adaptiveClipping.enabled()) {
         p.setProperty("privacy_adaptive_clip", "true");
         p.setProperty("privacy_target_quantile", Double.toString(adaptiveClipping.targetQuantile()));
@@ -318,7 +320,7 @@ public final class FederationConfig {
 
   private static final List<String> PRIVACY_KEYS = List.of("privacy_clip_norm",
       "privacy_noise_multiplier", "privacy_epsilon", "privacy_delta", "privacy_population",
-      "privacy_users_per_round");
+      "privacy_users_per_round", "privacy_noise");
 
   private static final List<String> ADAPTIVE_KEYS = List.of("privacy_adaptive_clip",
       "privacy_target_quantile", "privacy_clip_learning_rate", "privacy_count_noise");
@@ -453,9 +455,23 @@ public final class FederationConfig {
           doubleKey(p, "privacy_epsilon", 0),
           doubleKey(p, "privacy_delta", 0),
           longKey(p, "privacy_population", 0),
-          longKey(p, "privacy_users_per_round", b.clientsPerRound)));
+          longKey(p, "privacy_users_per_round", b.clientsPerRound),
+          noiseKey(p)));
     }
     return b.build();
+  }
+
+  private static NoiseDistribution noiseKey(Properties p) {
+    String v = raw(p, "privacy_noise");
+    if (v == null) {
+      return NoiseDistribution.DISCRETE_GAUSSIAN;
+    }
+    try {
+      return NoiseDistribution.parse(v);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "privacy_noise must be discrete_gaussian or skellam. Provided value: " + v);
+    }
   }
 
   private static String raw(Properties p, String key) {

@@ -1,5 +1,6 @@
 package io.fedrec.coordinator.round;
 
+import io.fedrec.core.dp.NoiseDistribution;
 import io.fedrec.core.model.Checks;
 
 /**
@@ -27,6 +28,10 @@ import io.fedrec.core.model.Checks;
  * @param delta the delta of the (epsilon, delta) guarantee
  * @param population number of users who may be sampled (for the sampling rate)
  * @param usersPerRound expected users per round (denominator of the mean; sampling numerator)
+ * @param noise the clients' noise in distributed and local modes (key {@code privacy_noise}):
+ *     the discrete Gaussian, accounted by RDP and PLD ({@link #ACCOUNTANT_VERSION}), or the
+ *     Skellam distribution, accounted by the Skellam RDP bound ({@link
+ *     #SKELLAM_ACCOUNTANT_VERSION}); must be the discrete Gaussian in the other modes
  */
 public record PrivacySettings(
     Mode mode,
@@ -35,7 +40,15 @@ public record PrivacySettings(
     double epsilon,
     double delta,
     long population,
-    long usersPerRound) {
+    long usersPerRound,
+    NoiseDistribution noise) {
+
+  /** Settings with the discrete Gaussian as the clients' noise (the default). */
+  public PrivacySettings(Mode mode, double clipNorm, double noiseMultiplier, double epsilon,
+      double delta, long population, long usersPerRound) {
+    this(mode, clipNorm, noiseMultiplier, epsilon, delta, population, usersPerRound,
+        NoiseDistribution.DISCRETE_GAUSSIAN);
+  }
 
   /**
    * Loss-grid spacing of the coordinator's PLD accountant (solving the noise multiplier, the
@@ -56,6 +69,16 @@ public record PrivacySettings(
    * that can move a recorded value changes this string.
    */
   public static final String ACCOUNTANT_VERSION = "fedrec-accountant/1";
+
+  /**
+   * Version of the accounting of a federation whose clients add Skellam noise, recorded in every
+   * entry instead of {@link #ACCOUNTANT_VERSION}: {@code io.fedrec.core.dp.SkellamAccountant}
+   * (Agarwal, Kairouz, Liu 2021, Corollary 4.1; Poisson subsampling by Zhu and Wang 2019,
+   * Theorem 5; integer orders 2..128 and 256; conversion of Balle et al. 2020) run fresh over the
+   * entry's rounds with its {@code sampling_rate}, {@code noise_multiplier}, {@code
+   * skellam_l2_units} and {@code skellam_l1_units}. There is no PLD value for this mechanism.
+   */
+  public static final String SKELLAM_ACCOUNTANT_VERSION = "fedrec-skellam-accountant/1";
 
   /** Privacy modes; see the class documentation. */
   public enum Mode {
@@ -100,6 +123,14 @@ public record PrivacySettings(
     if (mode == null) {
       throw new IllegalArgumentException("privacy_mode must be set. Provided value: null");
     }
+    if (noise == null) {
+      throw new IllegalArgumentException("privacy_noise must be set. Provided value: null");
+    }
+    if (noise != NoiseDistribution.DISCRETE_GAUSSIAN
+        && mode != Mode.DISTRIBUTED && mode != Mode.LOCAL) {
+      throw new IllegalArgumentException("privacy_noise " + noise.key() + " is for the clients'"
+          + " noise in privacy_mode distributed or local; privacy_mode is " + mode.key());
+    }
     if (mode == Mode.NONE) {
       if (clipNorm != 0 || noiseMultiplier != 0 || epsilon != 0 || delta != 0 || population != 0
           || usersPerRound != 0) {
@@ -132,6 +163,12 @@ public record PrivacySettings(
   }
 
   public PrivacySettings withNoiseMultiplier(double z) {
-    return new PrivacySettings(mode, clipNorm, z, epsilon, delta, population, usersPerRound);
+    return new PrivacySettings(mode, clipNorm, z, epsilon, delta, population, usersPerRound,
+        noise);
+  }
+
+  /** The accountant version recorded in the ledger for these settings. */
+  public String accountantVersion() {
+    return noise == NoiseDistribution.SKELLAM ? SKELLAM_ACCOUNTANT_VERSION : ACCOUNTANT_VERSION;
   }
 }

@@ -20,9 +20,13 @@ import io.fedrec.core.dp.DiscreteGaussianSampler;
 import io.fedrec.core.dp.DistributedNoise;
 import io.fedrec.core.dp.DistributedSumAggregation;
 import io.fedrec.core.dp.NoiseCalibration;
+import io.fedrec.core.dp.NoiseDistribution;
 import io.fedrec.core.dp.PldAccountant;
+import io.fedrec.core.dp.PrivacyAccountant;
 import io.fedrec.core.dp.RandomSource;
 import io.fedrec.core.dp.RdpAccountant;
+import io.fedrec.core.dp.SkellamAccountant;
+import io.fedrec.core.dp.SkellamSampler;
 import io.fedrec.core.model.Checks;
 import io.fedrec.core.model.GlobalModel;
 import io.fedrec.core.secagg.Encoding;
@@ -147,15 +151,22 @@ public final class RoundEngine {
             + " aggregation (clipping and noise); a custom aggregation cannot replace it");
       }
       if (p.noiseMultiplier() == 0) {
+        PrivacySettings unsolved = p;
         p = p.withNoiseMultiplier(NoiseCalibration.solveNoiseMultiplier(
             p.epsilon(), p.delta(), p.samplingRate(), config.rounds(),
-            () -> PldAccountant.create(PrivacySettings.PLD_INTERVAL)));
+            () -> budgetAccountant(unsolved)));
       }
       privacy = p;
       privacyRoundLimit = roundsWithinBudget(p, config.rounds());
       if (clientNoise(p)) {
-        // fails closed now, not mid-round, if the noise cannot be encoded
-        distributedNoise(config.clientsPerRound());
+        // fails closed now, not mid-round, if the noise cannot be encoded or sampled
+        DistributedNoise noise = distributedNoise(config.clientsPerRound());
+        if (p.noise() == NoiseDistribution.SKELLAM
+            && noise.clientVarianceUnits().compareTo(SkellamSampler.MAX_VARIANCE) > 0) {
+          throw new IllegalStateException("the clients' Skellam noise variance "
+              + noise.clientVarianceUnits() + " (encoded units) exceeds the sampler's limit "
+              + SkellamSampler.MAX_VARIANCE + "; lower secagg_scale or the noise multiplier");
+        }
         aggregation = new DistributedSumAggregation(p.clipNorm(), p.noiseMultiplier(),
             p.usersPerRound(), config.secagg().enabled()).create();
       } else {
@@ -851,15 +862,15 @@ public final class RoundEngine {
    * Largest {@code R <= rounds} whose accounted epsilon (PLD, the tight bound) is within the
    * budget; 0 when even one round exceeds it. Binary search: epsilon grows with R.
    */
-  private static long roundsWithinBudget(PrivacySettings p, long rounds) {
-    if (epsilonPld(p, rounds) <= p.epsilon()) {
+  private long roundsWithinBudget(PrivacySettings p, long rounds) {
+    if (epsilonBudget(p, rounds) <= p.epsilon()) {
       return rounds;
     }
     long lo = 0;
     long hi = rounds;
     while (hi - lo > 1) {
       long mid = (lo + hi) >>> 1;
-      if (epsilonPld(p, mid) <= p.epsilon()) {
+      if (epsilonBudget(p, mid) <= p.epsilon()) {
         lo = mid;
       } else {
         hi = mid;
@@ -868,18 +879,48 @@ public final class RoundEngine {
     return lo;
   }
 
-  private static double epsilonPld(PrivacySettings p, long rounds) {
-    return PldAccountant.create(PrivacySettings.PLD_INTERVAL)
-        .compose(p.samplingRate(), p.noiseMultiplier(), rounds).epsilon(p.delta());
+  /**
+   * The accountant of the budget stop and of solving the noise multiplier: PLD (tight) for the
+   * Gaussian mechanisms, the Skellam RDP bound when the clients add Skellam noise.
+   */
+  private PrivacyAccountant budgetAccountant(PrivacySettings p) {
+    return p.noise() == NoiseDistribution.SKELLAM
+        ? skellamAccountant(p) : PldAccountant.create(PrivacySettings.PLD_INTERVAL);
   }
 
-  /** Epsilon after {@code rounds} rounds by the RDP accountant (an upper bound on PLD's). */
+  /** An empty Skellam accountant at the sensitivities of this federation's encoding. */
+  private SkellamAccountant skellamAccountant(PrivacySettings p) {
+    // the sensitivities do not depend on the noise multiplier or the survivors floor
+    return new DistributedNoise(p.clipNorm(), 1, noiseScale(), config.shape().numParameters(), 1)
+        .skellamAccountant();
+  }
+
+  /** Epsilon after {@code rounds} rounds by the budget's accountant. */
+  private double epsilonBudget(PrivacySettings p, long rounds) {
+    return budgetAccountant(p).compose(p.samplingRate(), p.noiseMultiplier(), rounds)
+        .epsilon(p.delta());
+  }
+
+  /**
+   * Epsilon after {@code rounds} rounds by the RDP accountant (an upper bound on PLD's; for
+   * Skellam noise the Skellam RDP bound, the same as the budget's).
+   */
   private double epsilonRdp(long rounds) {
     if (privacy.mode() == PrivacySettings.Mode.NONE || rounds == 0) {
       return 0;
     }
-    return RdpAccountant.create().compose(privacy.samplingRate(), privacy.noiseMultiplier(), rounds)
+    PrivacyAccountant a = privacy.noise() == NoiseDistribution.SKELLAM
+        ? skellamAccountant(privacy) : RdpAccountant.create();
+    return a.compose(privacy.samplingRate(), privacy.noiseMultiplier(), rounds)
         .epsilon(privacy.delta());
+  }
+
+  /**
+   * Epsilon after {@code rounds} published rounds by the RDP accountant this federation records
+   * as {@code epsilon_rdp} (the Skellam bound for Skellam noise); 0 without privacy.
+   */
+  public double epsilonRdpAfter(long rounds) {
+    return epsilonRdp(rounds);
   }
 
   /** The privacy settings in force, with the noise multiplier resolved. */
@@ -961,9 +1002,13 @@ public final class RoundEngine {
 
   /** The clients' noise; {@code n} only bounds the survivors below. */
   private DistributedNoise distributedNoise(int n) {
-    return new DistributedNoise(privacy.clipNorm(), privacy.noiseMultiplier(),
-        config.secagg().enabled() ? config.secagg().scale() : DistributedNoise.LOCAL_SCALE,
+    return new DistributedNoise(privacy.clipNorm(), privacy.noiseMultiplier(), noiseScale(),
         config.shape().numParameters(), Math.min(n, minSurvivors()));
+  }
+
+  /** The fixed-point scale at which the clients draw their noise. */
+  private double noiseScale() {
+    return config.secagg().enabled() ? config.secagg().scale() : DistributedNoise.LOCAL_SCALE;
   }
 
   /** The encoding of a cohort of {@code n}, with the (possibly noise-widened) bits. */
@@ -1152,8 +1197,16 @@ public final class RoundEngine {
       measurements.put("delta", privacy.delta());
       measurements.put("epsilon_budget", privacy.epsilon());
       measurements.put("epsilon_rdp", epsilonAfter);
-      measurements.put("epsilon_pld", epsilonPld(privacy, r.round));
-      measurements.put("pld_interval", PrivacySettings.PLD_INTERVAL);
+      if (privacy.noise() == NoiseDistribution.SKELLAM) {
+        SkellamAccountant a = skellamAccountant(privacy);
+        measurements.put("noise_scale", noiseScale());
+        measurements.put("num_parameters", (double) config.shape().numParameters());
+        measurements.put("skellam_l2_units", a.l2Sensitivity());
+        measurements.put("skellam_l1_units", a.l1Sensitivity());
+      } else {
+        measurements.put("epsilon_pld", epsilonBudget(privacy, r.round));
+        measurements.put("pld_interval", PrivacySettings.PLD_INTERVAL);
+      }
     }
     RoundRecord record;
     try {
@@ -1161,7 +1214,7 @@ public final class RoundEngine {
           r.totalWeight, r.bytesUp, r.bytesDown, r.openedAt, closedAt, aggregation.name(),
           optimizer.name(), HexFormat.of().formatHex(model.sha256()),
           HexFormat.of().formatHex(next.sha256()), privacy.mode().key(),
-          PrivacySettings.ACCOUNTANT_VERSION, measurements);
+          privacy.accountantVersion(), measurements);
       // exported right after the step that produced next, and stored with it in one checkpoint
       store.publish(next, record, statefulOptimizer == null ? null : statefulOptimizer.state());
     } catch (RuntimeException e) {
@@ -1241,7 +1294,7 @@ public final class RoundEngine {
           .setEpsilonSpent(epsilonSpentRdp)
           .setUsersPerRound(privacy.usersPerRound());
       if (clientNoise(privacy)) {
-        b.setMinSurvivors(minSurvivors());
+        b.setMinSurvivors(minSurvivors()).setNoise(privacy.noise().key());
       }
     }
     return b.build();

@@ -4,6 +4,7 @@ import io.fedrec.coordinator.round.RoundRecord;
 import io.fedrec.coordinator.round.PrivacySettings;
 import io.fedrec.core.dp.PldAccountant;
 import io.fedrec.core.dp.RdpAccountant;
+import io.fedrec.core.dp.SkellamAccountant;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,9 +25,14 @@ import java.util.Map;
  * <ul>
  *   <li>each round starts from the model the round before published ({@code
  *       model_before_sha256} equals the previous entry's {@code model_sha256});
- *   <li>{@code privacy_mode} is a known mode and {@code accountant} is the accounting this
- *       auditor implements ({@link PrivacySettings#ACCOUNTANT_VERSION}); otherwise the epsilons
+ *   <li>{@code privacy_mode} is a known mode and {@code accountant} is an accounting this
+ *       auditor implements ({@link PrivacySettings#ACCOUNTANT_VERSION}, or {@link
+ *       PrivacySettings#SKELLAM_ACCOUNTANT_VERSION} for Skellam noise); otherwise the epsilons
  *       are not recomputed and that is reported;
+ *   <li>Skellam entries hold {@link #SKELLAM_PRIVACY_FIELDS}; their sensitivities are recomputed
+ *       from {@code clip_norm}, {@code noise_scale} and {@code num_parameters}, and {@code
+ *       epsilon_rdp} from those by {@code SkellamAccountant}, to a relative 1e-6; there is no
+ *       {@code epsilon_pld} (NaN in {@link #epsilonPld()});
  *   <li>for private rounds, the entry holds the complete privacy record ({@link
  *       #PRIVACY_FIELDS}), and {@code epsilon_rdp} and {@code epsilon_pld} are recomputed from
  *       the recorded {@code noise_multiplier}, {@code sampling_rate}, {@code delta} and {@code
@@ -50,6 +56,17 @@ public record LedgerAudit(
   /** The measurements every private round's entry must carry. */
   public static final List<String> PRIVACY_FIELDS = List.of("clip_norm", "noise_multiplier",
       "sampling_rate", "delta", "epsilon_budget", "epsilon_rdp", "epsilon_pld", "pld_interval");
+
+  /**
+   * The privacy record of an entry accounted by {@link
+   * PrivacySettings#SKELLAM_ACCOUNTANT_VERSION}: no PLD value, and the encoding the Skellam
+   * sensitivities follow from ({@code skellam_l2_units = clip_norm * noise_scale +
+   * sqrt(num_parameters) + 1}, {@code skellam_l1_units = min(sqrt(num_parameters + 1) l2,
+   * l2^2)}), which the auditor recomputes.
+   */
+  public static final List<String> SKELLAM_PRIVACY_FIELDS = List.of("clip_norm",
+      "noise_multiplier", "sampling_rate", "delta", "epsilon_budget", "epsilon_rdp",
+      "noise_scale", "num_parameters", "skellam_l2_units", "skellam_l1_units");
 
   public boolean ok() {
     return problems.isEmpty();
@@ -109,6 +126,10 @@ public record LedgerAudit(
     private double epsilonPld;
     private double delta = Double.NaN;
     private boolean stopped;
+    /** Whether the private rounds were accounted for Skellam noise; null before the first. */
+    private Boolean skellam;
+    /** Skellam runs of identical per-step RDP: the step's RDP per order, then the count. */
+    private final List<double[]> skellamRuns = new ArrayList<>();
 
     void check(int n, RoundRecord r, List<String> problems) {
       if (stopped) {
@@ -126,15 +147,24 @@ public record LedgerAudit(
       if (mode == PrivacySettings.Mode.NONE) {
         return;
       }
-      if (!PrivacySettings.ACCOUNTANT_VERSION.equals(r.accountant())) {
+      boolean isSkellam = PrivacySettings.SKELLAM_ACCOUNTANT_VERSION.equals(r.accountant());
+      if (!isSkellam && !PrivacySettings.ACCOUNTANT_VERSION.equals(r.accountant())) {
         problems.add(where + " was accounted by " + r.accountant() + " but this auditor"
-            + " implements " + PrivacySettings.ACCOUNTANT_VERSION + "; epsilon not recomputed"
+            + " implements " + PrivacySettings.ACCOUNTANT_VERSION + " and "
+            + PrivacySettings.SKELLAM_ACCOUNTANT_VERSION + "; epsilon not recomputed"
             + " from here on");
         stopped = true;
         return;
       }
+      if (skellam != null && skellam != isSkellam) {
+        problems.add(where + " was accounted by " + r.accountant() + " but earlier private"
+            + " rounds by another accountant; epsilon not recomputed from here on");
+        stopped = true;
+        return;
+      }
+      skellam = isSkellam;
       List<String> missing = new ArrayList<>();
-      for (String f : PRIVACY_FIELDS) {
+      for (String f : isSkellam ? SKELLAM_PRIVACY_FIELDS : PRIVACY_FIELDS) {
         Double v = r.measurements().get(f);
         if (v == null || !Double.isFinite(v)) {
           missing.add(f);
@@ -148,6 +178,10 @@ public record LedgerAudit(
         return;
       }
       Map<String, Double> m = r.measurements();
+      if (isSkellam) {
+        checkSkellam(where, m, problems);
+        return;
+      }
       double q = m.get("sampling_rate");
       double z = m.get("noise_multiplier");
       double h = m.get("pld_interval");
@@ -171,6 +205,55 @@ public record LedgerAudit(
       if (spent > budget * (1 + 1e-9)) {
         problems.add(String.format(Locale.ROOT, "%s spends epsilon %.6f (RDP %.6f, PLD %.6f),"
             + " above its recorded budget %s", where, spent, epsilonRdp, epsilonPld, budget));
+      }
+    }
+
+    /** The Skellam entries: sensitivities from the encoding, then the Skellam RDP epsilon. */
+    private void checkSkellam(String where, Map<String, Double> m, List<String> problems) {
+      double q = m.get("sampling_rate");
+      double z = m.get("noise_multiplier");
+      double d = m.get("delta");
+      double l2 = m.get("skellam_l2_units");
+      double l1 = m.get("skellam_l1_units");
+      double dimension = m.get("num_parameters");
+      double expectedL2 = m.get("clip_norm") * m.get("noise_scale") + Math.sqrt(dimension) + 1;
+      double expectedL1 = SkellamAccountant.l1Bound(expectedL2, (long) dimension + 1);
+      compare(where, "skellam_l2_units", l2, expectedL2, 1e-12, problems);
+      compare(where, "skellam_l1_units", l1, expectedL1, 1e-12, problems);
+      try {
+        // the larger of recorded and recomputed: an understated sensitivity cannot lower epsilon
+        double[] step = SkellamAccountant.stepRdp(SkellamAccountant.orders(), q, z,
+            Math.max(l2, expectedL2), Math.max(l1, expectedL1));
+        double[] last = skellamRuns.isEmpty() ? null : skellamRuns.get(skellamRuns.size() - 1);
+        if (last != null && Arrays.equals(Arrays.copyOf(last, step.length), step)) {
+          last[step.length]++;
+        } else {
+          double[] run = Arrays.copyOf(step, step.length + 1);
+          run[step.length] = 1;
+          skellamRuns.add(run);
+        }
+        RdpAccountant a = RdpAccountant.withOrders(SkellamAccountant.orders());
+        for (double[] run : skellamRuns) {
+          double[] total = Arrays.copyOf(run, step.length);
+          for (int k = 0; k < total.length; k++) {
+            total[k] *= run[step.length];
+          }
+          a.composeRdp(total);
+        }
+        epsilonRdp = a.epsilon(d);
+      } catch (IllegalArgumentException e) {
+        problems.add(where + " records privacy parameters no accountant accepts: "
+            + e.getMessage());
+        stopped = true;
+        return;
+      }
+      epsilonPld = Double.NaN;
+      delta = d;
+      compare(where, "epsilon_rdp", m.get("epsilon_rdp"), epsilonRdp, 1e-6, problems);
+      double budget = m.get("epsilon_budget");
+      if (epsilonRdp > budget * (1 + 1e-9)) {
+        problems.add(String.format(Locale.ROOT, "%s spends epsilon %.6f (Skellam RDP), above"
+            + " its recorded budget %s", where, epsilonRdp, budget));
       }
     }
 

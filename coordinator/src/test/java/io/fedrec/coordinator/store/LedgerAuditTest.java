@@ -9,6 +9,7 @@ import io.fedrec.coordinator.round.PrivacySettings;
 import io.fedrec.coordinator.round.RoundRecord;
 import io.fedrec.core.dp.PldAccountant;
 import io.fedrec.core.dp.RdpAccountant;
+import io.fedrec.core.dp.SkellamAccountant;
 import io.fedrec.core.model.GlobalModel;
 import io.fedrec.core.model.ModelShape;
 import java.io.IOException;
@@ -234,7 +235,8 @@ class LedgerAuditTest {
     LedgerAudit a = resignedWithFirst(lines, with(r, r.modelBeforeSha256Hex(), "central",
         "fedrec-accountant/0", r.measurements()));
     assertEquals(List.of("line 1: round 1 was accounted by fedrec-accountant/0 but this auditor"
-        + " implements " + PrivacySettings.ACCOUNTANT_VERSION + "; epsilon not recomputed from"
+        + " implements " + PrivacySettings.ACCOUNTANT_VERSION + " and "
+        + PrivacySettings.SKELLAM_ACCOUNTANT_VERSION + "; epsilon not recomputed from"
         + " here on"), a.problems());
   }
 
@@ -262,6 +264,65 @@ class LedgerAuditTest {
         r.accountant(), m));
     assertEquals(1, a.problems().size(), a.problems().toString());
     assertTrue(a.problems().get(0).contains("above its recorded budget"), a.problems().get(0));
+  }
+
+  /** The record a coordinator with Skellam noise writes for round 1 (4 x 2 model, scale 2^16). */
+  private static Map<String, Double> skellamMeasurements(double l2) {
+    double l1 = SkellamAccountant.l1Bound(l2, SHAPE.numParameters() + 1);
+    Map<String, Double> m = new HashMap<>();
+    m.put("epsilon_rdp", SkellamAccountant.create(l2, l1).compose(Q, Z, 1).epsilon(DELTA));
+    m.put("epsilon_budget", BUDGET);
+    m.put("noise_multiplier", Z);
+    m.put("sampling_rate", Q);
+    m.put("delta", DELTA);
+    m.put("clip_norm", 0.5);
+    m.put("noise_scale", 65536.0);
+    m.put("num_parameters", (double) SHAPE.numParameters());
+    m.put("skellam_l2_units", l2);
+    m.put("skellam_l1_units", l1);
+    return m;
+  }
+
+  private static final double SKELLAM_L2 = 0.5 * 65536 + Math.sqrt(SHAPE.numParameters()) + 1;
+
+  @Test
+  void verify_skellamRecord_recomputedByTheSkellamAccountant() throws IOException {
+    List<String> lines = ledger(1);
+    RoundRecord r = LedgerLine.decode(lines.get(0)).record();
+    LedgerAudit a = resignedWithFirst(lines, with(r, r.modelBeforeSha256Hex(), "distributed",
+        PrivacySettings.SKELLAM_ACCOUNTANT_VERSION, skellamMeasurements(SKELLAM_L2)));
+    assertTrue(a.ok(), a.problems().toString());
+    assertEquals(skellamMeasurements(SKELLAM_L2).get("epsilon_rdp"), a.epsilonRdp(), 1e-12);
+    assertTrue(Double.isNaN(a.epsilonPld()), "no PLD for Skellam noise");
+  }
+
+  /**
+   * A signed record whose Skellam sensitivities do not follow from its clip, scale and dimension
+   * is caught (the auditor recomputes them), and epsilon is recomputed from the larger of the
+   * recorded and recomputed values, so an understated sensitivity cannot lower it.
+   */
+  @Test
+  void verify_understatedSkellamSensitivity_detected() throws IOException {
+    List<String> lines = ledger(1);
+    RoundRecord r = LedgerLine.decode(lines.get(0)).record();
+    LedgerAudit a = resignedWithFirst(lines, with(r, r.modelBeforeSha256Hex(), "distributed",
+        PrivacySettings.SKELLAM_ACCOUNTANT_VERSION, skellamMeasurements(SKELLAM_L2 / 2)));
+    String problems = String.join("\n", a.problems());
+    assertTrue(problems.contains("records skellam_l2_units"), problems);
+    assertTrue(problems.contains("records skellam_l1_units"), problems);
+    assertEquals(skellamMeasurements(SKELLAM_L2).get("epsilon_rdp"), a.epsilonRdp(), 1e-12);
+  }
+
+  @Test
+  void verify_skellamRecordWithoutItsEncoding_namesTheMissingFields() throws IOException {
+    List<String> lines = ledger(1);
+    RoundRecord r = LedgerLine.decode(lines.get(0)).record();
+    Map<String, Double> m = skellamMeasurements(SKELLAM_L2);
+    m.remove("noise_scale");
+    LedgerAudit a = resignedWithFirst(lines, with(r, r.modelBeforeSha256Hex(), "distributed",
+        PrivacySettings.SKELLAM_ACCOUNTANT_VERSION, m));
+    assertEquals(List.of("line 1: round 1 (privacy_mode distributed) has an incomplete privacy"
+        + " record: missing noise_scale; epsilon not recomputed from here on"), a.problems());
   }
 
   @Test

@@ -130,7 +130,11 @@ final class AuditCommand implements Callable<Integer> {
     } else {
       o.printf(Locale.ROOT, "ledger %s: %d rounds verified (hash chain, signatures, sequence,"
           + " model chain)%n", ledger, audit.records().size());
-      if (!Double.isNaN(audit.delta())) {
+      if (!Double.isNaN(audit.delta()) && Double.isNaN(audit.epsilonPld())) {
+        o.printf(Locale.ROOT, "privacy: epsilon %.6f (Skellam RDP; no PLD for Skellam noise),"
+            + " recomputed from the recorded parameters, at delta %s%n", audit.epsilonRdp(),
+            audit.delta());
+      } else if (!Double.isNaN(audit.delta())) {
         o.printf(Locale.ROOT, "privacy: epsilon %.6f (PLD) / %.6f (RDP), recomputed from the"
             + " recorded parameters, at delta %s%n", audit.epsilonPld(), audit.epsilonRdp(),
             audit.delta());

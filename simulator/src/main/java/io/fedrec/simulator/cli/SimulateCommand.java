@@ -182,6 +182,13 @@ final class SimulateCommand implements Callable<Integer> {
           + " 2021; --privacy central with --secagg off; its privacy cost is accounted)")
   boolean adaptiveClip;
 
+  @Option(names = "--noise-distribution", paramLabel = "NAME",
+      defaultValue = "discrete_gaussian",
+      description = "the clients' noise with --privacy distributed or local: discrete_gaussian"
+          + " (Kairouz et al. 2021; accounted by PLD) or skellam (Agarwal et al. 2021; exactly"
+          + " Skellam once summed, accounted by its RDP bound) (default: ${DEFAULT-VALUE})")
+  String noiseDistribution;
+
   @Option(names = "--noise-multiplier", paramLabel = "Z",
       description = "noise standard deviation over --clip; default: the smallest that fits"
           + " all --rounds in --epsilon")
@@ -340,9 +347,9 @@ final class SimulateCommand implements Callable<Integer> {
     }
     PrivacyReport privacyReport = result.privacy();
     if (!privacyReport.mode().equals("none")) {
-      o.printf(Locale.ROOT, "privacy %s: epsilon %.3f (PLD; RDP %.3f) of budget %s at delta %s;"
+      o.printf(Locale.ROOT, "privacy %s: %s of budget %s at delta %s;"
               + " noise multiplier %.4f, clip %s, sampling rate %.4f%s%n",
-          privacyReport.mode(), privacyReport.epsilon(), privacyReport.epsilonRdp(),
+          privacyReport.mode(), privacyReport.epsilonSummary(3),
           privacyReport.epsilonBudget(), privacyReport.delta(), privacyReport.noiseMultiplier(),
           privacyReport.clipNorm(), privacyReport.samplingRate(),
           privacyReport.stoppedByBudget() ? "; stopped by the budget" : "");
@@ -658,6 +665,10 @@ final class SimulateCommand implements Callable<Integer> {
           throw CliException.usage(
               "--epsilon and --noise-multiplier need --privacy central, distributed or local");
         }
+        if (!"discrete_gaussian".equals(noiseDistribution)) {
+          throw CliException.usage("--noise-distribution " + noiseDistribution + " needs"
+              + " --privacy distributed or local");
+        }
         return null;
       case "central":
       case "distributed":
@@ -667,9 +678,17 @@ final class SimulateCommand implements Callable<Integer> {
               + " only a share of the noise, which protects nobody unless the coordinator sees"
               + " nothing but the sum; with --secagg off choose --privacy central or none");
         }
+        if (!noiseDistribution.equals("discrete_gaussian") && !noiseDistribution.equals("skellam")) {
+          throw CliException.usage("--noise-distribution must be discrete_gaussian or skellam."
+              + " Provided value: " + noiseDistribution);
+        }
+        if (noiseDistribution.equals("skellam") && privacy.equals("central")) {
+          throw CliException.usage("--noise-distribution skellam needs --privacy distributed or"
+              + " local: with central the coordinator adds Gaussian noise itself");
+        }
         try {
           return new DpOptions(epsilon == null ? DEFAULT_EPSILON : epsilon, delta, clip,
-              noiseMultiplier == null ? 0 : noiseMultiplier, privacy);
+              noiseMultiplier == null ? 0 : noiseMultiplier, privacy, noiseDistribution);
         } catch (IllegalArgumentException e) {
           throw Flags.rename(e, Map.of("epsilon", "--epsilon", "delta", "--delta",
               "clipNorm", "--clip", "noiseMultiplier", "--noise-multiplier"), null);

@@ -87,8 +87,8 @@ public final class HtmlReport {
     }
     PrivacyReport p = r.privacy();
     row(h, "privacy", p.mode().equals("none") ? "none" : String.format(Locale.ROOT,
-        "%s: epsilon %.4f (PLD; RDP %.4f) of %s at delta %s; noise multiplier %.4f, clip %s,"
-            + " sampling rate %.4f%s", p.mode(), p.epsilon(), p.epsilonRdp(), p.epsilonBudget(),
+        "%s: %s of %s at delta %s; noise multiplier %.4f, clip %s,"
+            + " sampling rate %.4f%s", p.mode(), p.epsilonSummary(4), p.epsilonBudget(),
         p.delta(), p.noiseMultiplier(), p.clipNorm(), p.samplingRate(),
         p.stoppedByBudget() ? ", stopped by the budget" : ""));
     SecAggReport s = r.secagg();

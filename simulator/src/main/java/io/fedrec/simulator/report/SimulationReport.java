@@ -109,6 +109,7 @@ public final class SimulationReport {
         .name("clip").value(p.clipNorm())
         .name("sampling_rate").value(p.samplingRate())
         .name("stopped_by_budget").value(p.stoppedByBudget())
+        .name("noise").value(p.noise())
         .endObject();
     SecAggReport sa = r.secagg();
     w.name("secagg").beginObject()

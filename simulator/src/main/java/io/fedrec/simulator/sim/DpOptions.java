@@ -1,5 +1,6 @@
 package io.fedrec.simulator.sim;
 
+import io.fedrec.core.dp.NoiseDistribution;
 import io.fedrec.core.model.Checks;
 
 /**
@@ -15,9 +16,18 @@ import io.fedrec.core.model.Checks;
  * @param mode {@code central} (the coordinator adds the noise), {@code distributed} (the clients
  *     add discrete Gaussian noise under secure aggregation) or {@code local} (each client adds the
  *     full noise to its own submission)
+ * @param noise the clients' noise in distributed and local modes: {@code discrete_gaussian} or
+ *     {@code skellam} ({@link NoiseDistribution})
  */
-public record DpOptions(
-    double epsilon, double delta, double clipNorm, double noiseMultiplier, String mode) {
+public record DpOptions(double epsilon, double delta, double clipNorm, double noiseMultiplier,
+    String mode, String noise) {
+
+  /** The discrete Gaussian as the clients' noise. */
+  public DpOptions(
+      double epsilon, double delta, double clipNorm, double noiseMultiplier, String mode) {
+    this(epsilon, delta, clipNorm, noiseMultiplier, mode,
+        NoiseDistribution.DISCRETE_GAUSSIAN.key());
+  }
 
   /** Central DP (the coordinator adds the noise). */
   public DpOptions(double epsilon, double delta, double clipNorm, double noiseMultiplier) {
@@ -35,5 +45,14 @@ public record DpOptions(
     }
     Checks.positiveFinite("clipNorm", clipNorm);
     Checks.finiteInRange("noiseMultiplier", noiseMultiplier, 0, 1e4);
+    if (NoiseDistribution.parse(noise) == NoiseDistribution.SKELLAM && "central".equals(mode)) {
+      throw new IllegalArgumentException("noise skellam is the clients' noise of privacy mode"
+          + " distributed or local; the central mode adds Gaussian noise on the coordinator");
+    }
+  }
+
+  /** {@link #noise()} parsed. */
+  public NoiseDistribution noiseDistribution() {
+    return NoiseDistribution.parse(noise);
   }
 }

@@ -11,6 +11,7 @@ import io.fedrec.coordinator.round.RoundListener;
 import io.fedrec.coordinator.round.PrivacySettings;
 import io.fedrec.coordinator.round.RoundRecord;
 import io.fedrec.coordinator.round.SecAggSettings;
+import io.fedrec.core.dp.NoiseDistribution;
 import io.fedrec.core.dp.PldAccountant;
 import io.fedrec.core.dp.RandomSource;
 import io.fedrec.core.dp.RdpAccountant;
@@ -295,7 +296,7 @@ public final class Simulation {
     long usersPerRound = Math.max(1, Math.round((double) population * cohortSize / clients.size()));
     return new PrivacySettings(PrivacySettings.Mode.parse(dp.mode()), dp.clipNorm(),
         dp.noiseMultiplier(),
-        dp.epsilon(), dp.delta(), population, usersPerRound);
+        dp.epsilon(), dp.delta(), population, usersPerRound, dp.noiseDistribution());
   }
 
   private static PrivacyReport privacyReport(RoundEngine engine, long rounds, long configured) {
@@ -303,12 +304,20 @@ public final class Simulation {
     if (p.mode() == PrivacySettings.Mode.NONE) {
       return PrivacyReport.NONE;
     }
+    if (p.noise() == NoiseDistribution.SKELLAM) {
+      // no PLD accountant exists for Skellam noise: the engine's Skellam RDP bound is the spend
+      double skellam = engine.epsilonRdpAfter(rounds);
+      return new PrivacyReport(p.mode().key(), skellam, skellam, p.delta(), p.epsilon(),
+          p.noiseMultiplier(), p.clipNorm(), p.samplingRate(), rounds < configured,
+          p.noise().key());
+    }
     double pld = rounds == 0 ? 0 : PldAccountant.create()
         .compose(p.samplingRate(), p.noiseMultiplier(), rounds).epsilon(p.delta());
     double rdp = rounds == 0 ? 0 : RdpAccountant.create()
         .compose(p.samplingRate(), p.noiseMultiplier(), rounds).epsilon(p.delta());
     return new PrivacyReport(p.mode().key(), pld, rdp, p.delta(), p.epsilon(),
-        p.noiseMultiplier(), p.clipNorm(), p.samplingRate(), rounds < configured);
+        p.noiseMultiplier(), p.clipNorm(), p.samplingRate(), rounds < configured,
+        p.noise().key());
   }
 
   /** Runs all rounds without progress reports. */
