@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fedrec.client.PrivacyPolicy;
+import io.fedrec.core.dp.DistributedNoise;
 import io.fedrec.core.dp.RdpAccountant;
+import io.fedrec.core.dp.SkellamAccountant;
 import io.fedrec.proto.v1.PrivacyConfig;
 import io.fedrec.proto.v1.SecAggConfig;
 import io.fedrec.proto.v1.Task;
@@ -101,6 +103,40 @@ class PolicyEnforcerTest {
     assertEquals(RdpAccountant.create().compose(0.01, 1.0, 1).epsilon(1e-6),
         trusting.epsilonOf("u").getAsDouble(), 1e-9);
     assertTrue(strict.epsilonOf("u").getAsDouble() > trusting.epsilonOf("u").getAsDouble());
+  }
+
+  /** A distributed task with Skellam noise on a model of {@code params} parameters. */
+  private static Task skellamTask(String noise, double z, int params) {
+    Task t = task("distributed", z, 1, 1000, 900, true);
+    return t.toBuilder().setPrivacy(t.getPrivacy().toBuilder().setNoise(noise))
+        .setModel(io.fedrec.proto.v1.ModelInfo.newBuilder().setNumParameters(params)).build();
+  }
+
+  @Test
+  void skellamTask_accountedByTheSkellamBoundAtTheTasksEncoding() {
+    PolicyEnforcer e = new PolicyEnforcer(PrivacyPolicy.builder()
+        .perUserEpsilonCap(100, 1e-6).build());
+    Task t = skellamTask("skellam", 1.0, 1001);
+    assertNull(e.check(t));
+    PolicyEnforcer.Admission a = e.admit(t, List.of("u"));
+    e.record(a);
+    // the client's own accountant, at its orders, without trusting the sampling rate (q = 1)
+    DistributedNoise enc = new DistributedNoise(1, 1.0, 65536, 1001, 1);
+    double[] orders = RdpAccountant.create().orders();
+    double expected = RdpAccountant.withOrders(orders).composeRdp(SkellamAccountant.stepRdp(
+        orders, 1.0, 1.0, enc.sensitivityUnits(), enc.l1SensitivityUnits())).epsilon(1e-6);
+    assertEquals(expected, e.epsilonOf("u").getAsDouble(), 1e-12);
+    // never below the Gaussian's at the same noise multiplier
+    double gaussian = RdpAccountant.create().compose(1.0, 1.0, 1).epsilon(1e-6);
+    assertTrue(e.epsilonOf("u").getAsDouble() >= gaussian,
+        e.epsilonOf("u").getAsDouble() + " vs " + gaussian);
+  }
+
+  @Test
+  void unknownNoise_isRefused() {
+    PolicyEnforcer e = new PolicyEnforcer(PrivacyPolicy.builder().build());
+    assertEquals("the task's noise distribution must be one of discrete_gaussian, skellam."
+        + " Provided value: laplace", e.check(skellamTask("laplace", 1.0, 11)));
   }
 
   @Test

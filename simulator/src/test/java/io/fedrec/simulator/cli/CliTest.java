@@ -190,6 +190,26 @@ class CliTest {
   }
 
   @Test
+  void simulate_unknownNoiseDistribution_exit2() {
+    assertUsage(run("simulate", "--noise-distribution", "laplace"),
+        "--noise-distribution must be discrete_gaussian or skellam. Provided value: laplace");
+  }
+
+  @Test
+  void simulate_skellamWithCentralPrivacy_exit2() {
+    assertUsage(run("simulate", "--privacy", "central", "--secagg", "off",
+        "--noise-distribution", "skellam"),
+        "--noise-distribution skellam needs --privacy distributed or local: with central the"
+            + " coordinator adds Gaussian noise itself");
+  }
+
+  @Test
+  void simulate_skellamWithoutPrivacy_exit2() {
+    assertUsage(run("simulate", "--privacy", "none", "--noise-distribution", "skellam"),
+        "--noise-distribution skellam needs --privacy distributed or local");
+  }
+
+  @Test
   void simulate_dropoutOutOfRange_exit2() {
     assertUsage(run("simulate", "--dropout", "1"),
         "--dropout must be in [0, 1). Provided value: 1.0");

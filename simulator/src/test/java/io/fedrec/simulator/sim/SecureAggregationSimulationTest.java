@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.fedrec.coordinator.round.PrivacySettings;
 import io.fedrec.coordinator.round.RoundRecord;
 import io.fedrec.coordinator.round.SecAggSettings;
 import io.fedrec.simulator.data.MovieLens;
@@ -132,6 +133,36 @@ class SecureAggregationSimulationTest {
     for (RoundRecord r : distributed.records()) {
       assertEquals("distributed_gaussian", r.aggregation());
       assertTrue(r.measurements().containsKey("secagg_noisy_weight"));
+    }
+  }
+
+  @Test
+  void distributedSkellam_noisesTheSumAndIsAccountedByTheSkellamBound() {
+    SimulationConfig.Builder base = small(10).secagg(SecAggSettings.on());
+    SimulationResult secure = new Simulation(base.build(), SMALL).run();
+    SimulationResult gaussian = new Simulation(
+        base.privacy(new DpOptions(8, 1e-5, 0.5, 0, "distributed")).build(), SMALL).run();
+    SimulationResult skellam = new Simulation(base.privacy(
+        new DpOptions(8, 1e-5, 0.5, 0, "distributed", "skellam")).build(), SMALL).run();
+    assertEquals("skellam", skellam.privacy().noise());
+    assertEquals(10, skellam.rounds());
+    assertTrue(skellam.privacy().epsilon() <= 8, "epsilon " + skellam.privacy().epsilon());
+    // the generic subsampling bound is looser than the Gaussian's: a little more noise is needed
+    assertTrue(skellam.privacy().noiseMultiplier() >= gaussian.privacy().noiseMultiplier(),
+        skellam.privacy().noiseMultiplier() + " vs " + gaussian.privacy().noiseMultiplier());
+    float[] a = secure.finalModel().parameters();
+    float[] b = skellam.finalModel().parameters();
+    double maxDiff = 0;
+    for (int i = 0; i < a.length; i++) {
+      maxDiff = Math.max(maxDiff, Math.abs(a[i] - b[i]));
+    }
+    assertTrue(maxDiff > 1e-2, "the noise is in the sum: max parameter difference " + maxDiff);
+    assertEquals(gaussian.finalMetrics().rmse(), skellam.finalMetrics().rmse(), 0.03,
+        "discrete Gaussian " + gaussian.finalMetrics().rmse() + " vs Skellam "
+            + skellam.finalMetrics().rmse());
+    for (RoundRecord r : skellam.records()) {
+      assertEquals(PrivacySettings.SKELLAM_ACCOUNTANT_VERSION, r.accountant());
+      assertEquals(65536.0, r.measurements().get("noise_scale"));
     }
   }
 
