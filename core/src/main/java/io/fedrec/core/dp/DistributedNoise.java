@@ -32,6 +32,12 @@ import java.math.RoundingMode;
  * refuses (fails closed) a per-client variance below {@value #MIN_CLIENT_VARIANCE}, where tau
  * could matter; at the variances fedrec uses (10^6 and more) it underflows to 0.
  *
+ * <p><b>Skellam noise.</b> {@link #sampler(NoiseDistribution, RandomSource)} with {@link
+ * NoiseDistribution#SKELLAM} draws the same per-client variance from the symmetric Skellam
+ * distribution instead (Agarwal, Kairouz, Liu 2021): the sum of the survivors' noise is then
+ * exactly Skellam, with no {@code tau} term, and is accounted by {@link #skellamAccountant()} at
+ * this encoding's L2 and L1 sensitivities.
+ *
  * <p>Immutable and thread-safe.
  *
  * @param clipNorm L2 bound per user, > 0
@@ -185,7 +191,10 @@ public record DistributedNoise(
     return noisyCopy(update, rounding, NoiseDistribution.DISCRETE_GAUSSIAN, random);
   }
 
-  /** As {@link #noisyCopy(float[], java.util.random.RandomGenerator, RandomSource)} with noise from {@code distribution}. */
+  /**
+   * As {@link #noisyCopy(float[], java.util.random.RandomGenerator, RandomSource)} with noise from
+   * {@code distribution}.
+   */
   public float[] noisyCopy(float[] update, java.util.random.RandomGenerator rounding,
       NoiseDistribution distribution, RandomSource random) {
     if (update.length != dimension) {

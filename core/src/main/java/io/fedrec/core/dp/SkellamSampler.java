@@ -41,7 +41,7 @@ public final class SkellamSampler implements IntegerNoiseSampler {
    * Skellam of variance {@code varianceNumerator / varianceDenominator}, backed by {@link
    * RandomSource#secure()}.
    *
-   * @throws IllegalArgumentException unless {@code 0 < variance <= 2^51}
+   * @throws IllegalArgumentException unless {@code 0 < variance <= 2^41}
    */
   public static SkellamSampler ofVariance(BigInteger varianceNumerator,
       BigInteger varianceDenominator) {
@@ -71,7 +71,7 @@ public final class SkellamSampler implements IntegerNoiseSampler {
     }
     if (num.compareTo(MAX_VARIANCE.multiply(den)) > 0) {
       throw new IllegalArgumentException(
-          "variance must be <= 2^51. Provided value: " + num + "/" + den);
+          "variance must be <= 2^41. Provided value: " + num + "/" + den);
     }
   }
 
