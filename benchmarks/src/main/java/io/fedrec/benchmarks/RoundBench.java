@@ -47,8 +47,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * ClientSession#step()} checks in, downloads the model, trains and submits over the simulator's
  * {@link DirectTransport} (no serialisation). The last submission closes, aggregates and
  * publishes the round inside the engine. Clients run on a fixed pool of one thread per core, as
- * in the simulator. This is what {@code fedrec simulate --transport direct} does per round, minus
- * cohort sampling and evaluation.
+ * in the simulator. This is what {@code fedrec simulate --transport direct} (or, with {@code
+ * path=sparse}, {@code --transport sparse}) does per round, minus cohort sampling and evaluation.
  *
  * <p>Data: a synthetic federation ({@link SyntheticDataset}, Zipf item popularity, latent-factor
  * ratings) of {@value #POPULATION_PER_COHORT} x {@code cohort} users with exactly 100 ratings
@@ -75,6 +75,13 @@ public class RoundBench {
 
   @Param({"1682"})
   int numItems;
+
+  /**
+   * {@code direct}: dense updates, as over the wire; {@code sparse}: the simulator's fast path
+   * ({@code --transport sparse}): touched rows only, the prior added once per round.
+   */
+  @Param({"direct", "sparse"})
+  String path;
 
   private ExecutorService pool;
   private RoundEngine engine;
@@ -129,7 +136,7 @@ public class RoundBench {
         .clock(new SimulatedClock())
         .tokenRandom(new Random(42L))
         .build();
-    transport = new DirectTransport(engine);
+    transport = new DirectTransport(engine, path.equals("sparse"));
     pool = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors());
     published = engine.currentModel().version();
   }

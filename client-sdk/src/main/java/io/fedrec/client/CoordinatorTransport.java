@@ -1,6 +1,7 @@
 package io.fedrec.client;
 
 import io.fedrec.client.internal.GrpcTransport;
+import io.fedrec.core.aggregate.SparseContribution;
 import io.fedrec.core.model.GlobalModel;
 import io.fedrec.core.model.ModelShape;
 import io.fedrec.proto.v1.CheckInRequest;
@@ -89,6 +90,28 @@ public interface CoordinatorTransport {
       UpdateHeader header, int[] residues, int maxChunkBytes, Duration timeout) {
     throw Status.UNIMPLEMENTED
         .withDescription(getClass().getName() + " does not implement secure aggregation")
+        .asRuntimeException();
+  }
+
+  /**
+   * Whether this transport takes sparse plaintext updates ({@link #submitSparseUpdate}): only an
+   * in-process transport to a coordinator in the same JVM (the simulator's fast path). The SDK
+   * then sends the data rows its users touched and the number of prior shares, instead of the
+   * dense update, in rounds without privacy or secure aggregation. Default false: over a network
+   * the dense update is sent, so that its zero pattern reveals nothing.
+   */
+  default boolean acceptsSparseUpdates() {
+    return false;
+  }
+
+  /**
+   * Uploads a sparse plaintext update; see {@link #acceptsSparseUpdates()}. The default fails with
+   * {@code UNIMPLEMENTED}.
+   */
+  default SubmitUpdateResponse submitSparseUpdate(
+      UpdateHeader header, SparseContribution update, Duration timeout) {
+    throw Status.UNIMPLEMENTED
+        .withDescription(getClass().getName() + " does not take sparse updates")
         .asRuntimeException();
   }
 

@@ -3,6 +3,7 @@ package io.fedrec.client.internal;
 import io.fedrec.client.ClientEventListener;
 import io.fedrec.client.CoordinatorTransport;
 import io.fedrec.client.LocalDataSource;
+import io.fedrec.core.aggregate.SparseContribution;
 import io.fedrec.core.codec.SecAggProtos;
 import io.fedrec.core.codec.TrainingConfigs;
 import io.fedrec.core.dp.DistributedNoise;
@@ -367,6 +368,9 @@ public final class ClientSession {
       ratings += r.size();
     }
 
+    if (sparseEligible(task, config)) {
+      return submitSparse(task, current, config, users, admission, ratings, startNanos);
+    }
     float[] update;
     double lossSum;
     long unclippedUsers = 0;
@@ -430,7 +434,84 @@ public final class ClientSession {
         .setUnclippedUsers(unclippedUsers)
         .setNumParameters(update.length)
         .build();
-    pending = new PendingSubmission(header, update, chunkBytes(task.getMaxChunkBytes()),
+    pending = new PendingSubmission(header, update, null, chunkBytes(task.getMaxChunkBytes()),
+        users.size(), lossSum, ratings, deadline, false);
+    return submitPending();
+  }
+
+  /**
+   * The simulator's fast path: a plaintext round (no privacy, no secure aggregation) of explicit
+   * ratings over a transport that takes sparse updates. Implicit feedback updates every item row,
+   * so it stays dense.
+   */
+  private boolean sparseEligible(Task task, TrainingConfig config) {
+    return transport.acceptsSparseUpdates() && !task.hasSecagg()
+        && PolicyEnforcer.mode(task).equals("none") && !config.implicit();
+  }
+
+  /**
+   * Trains {@code users} into a reused scratch accumulator, gathers the touched rows into a
+   * {@link SparseContribution} (prior shares = users: no clipping without privacy) and uploads
+   * it. The result is the dense path's update minus its prior, which the coordinator adds once
+   * per round for all sparse submissions.
+   */
+  private StepResult submitSparse(Task task, GlobalModel current, TrainingConfig config,
+      List<UserRatings> users, PolicyEnforcer.Admission admission, long ratings,
+      long startNanos) {
+    long round = task.getRound();
+    ModelShape shape = current.shape();
+    SparseContribution update;
+    double lossSum = 0;
+    try {
+      float[] acc = SparseScratch.get(shape.numParameters());
+      LocalTrainer trainer = new LocalTrainer(config);
+      int total = 0;
+      for (UserRatings r : users) {
+        lossSum += trainer.accumulateUserUpdate(current, r, acc);
+        total += r.size();
+      }
+      int[] items = new int[total];
+      int n = 0;
+      for (UserRatings r : users) {
+        for (int j = 0; j < r.size(); j++) {
+          items[n++] = r.item(j);
+        }
+      }
+      java.util.Arrays.sort(items);
+      int distinct = 0;
+      for (int i = 0; i < n; i++) {
+        if (distinct == 0 || items[i] != items[distinct - 1]) {
+          items[distinct++] = items[i];
+        }
+      }
+      items = java.util.Arrays.copyOf(items, distinct);
+      int k = shape.rank();
+      float[] rows = new float[distinct * (k + 1)];
+      for (int j = 0; j < distinct; j++) {
+        int off = shape.factorOffset(items[j]);
+        System.arraycopy(acc, off, rows, j * (k + 1), k);
+        java.util.Arrays.fill(acc, off, off + k, 0f);
+        rows[j * (k + 1) + k] = acc[shape.biasOffset(items[j])];
+        acc[shape.biasOffset(items[j])] = 0f;
+      }
+      float mu = acc[shape.muOffset()];
+      acc[shape.muOffset()] = 0f;
+      update = new SparseContribution(clientId, users.size(), items, rows, mu, users.size());
+    } catch (RuntimeException e) {
+      SparseScratch.discard();
+      return fail(task, "training_error", "local training failed: " + e.getClass().getName(), e);
+    }
+    enforcer.record(admission);
+    long budget = task.getTimeBudgetMillis();
+    long deadline = budget > 0 ? startNanos + Duration.ofMillis(budget).toNanos() : Long.MAX_VALUE;
+    UpdateHeader header = UpdateHeader.newBuilder()
+        .setClientId(clientId)
+        .setRound(round)
+        .setTaskToken(task.getTaskToken())
+        .setWeight(users.size())
+        .setNumParameters(shape.numParameters())
+        .build();
+    pending = new PendingSubmission(header, null, update, chunkBytes(task.getMaxChunkBytes()),
         users.size(), lossSum, ratings, deadline, false);
     return submitPending();
   }
@@ -516,7 +597,9 @@ public final class ClientSession {
     }
     SubmitUpdateResponse response;
     try {
-      response = transport.submitUpdate(p.header, p.update, p.maxChunkBytes, rpcTimeout);
+      response = p.sparse != null
+          ? transport.submitSparseUpdate(p.header, p.sparse, rpcTimeout)
+          : transport.submitUpdate(p.header, p.update, p.maxChunkBytes, rpcTimeout);
     } catch (StatusRuntimeException e) {
       StepResult.Retry retry = transportRetry(e);
       if (retry != null) {
@@ -824,6 +907,7 @@ public final class ClientSession {
   private record PendingSubmission(
       UpdateHeader header,
       float[] update,
+      SparseContribution sparse, // non-null: the fast path's upload instead of update
       int maxChunkBytes,
       int users,
       double lossSum,
@@ -832,7 +916,7 @@ public final class ClientSession {
       boolean resumed) {
     PendingSubmission resumedCopy() {
       return new PendingSubmission(
-          header, update, maxChunkBytes, users, lossSum, ratings, deadlineNanos, true);
+          header, update, sparse, maxChunkBytes, users, lossSum, ratings, deadlineNanos, true);
     }
   }
 }

@@ -12,6 +12,7 @@ import io.fedrec.core.aggregate.ClientContribution;
 import io.fedrec.core.aggregate.OptimizerState;
 import io.fedrec.core.aggregate.ServerOptimizer;
 import io.fedrec.core.aggregate.StatefulServerOptimizer;
+import io.fedrec.core.aggregate.SparseContribution;
 import io.fedrec.core.aggregate.WeightedMeanFactory;
 import io.fedrec.core.codec.SecAggProtos;
 import io.fedrec.core.codec.TrainingConfigs;
@@ -29,6 +30,7 @@ import io.fedrec.core.dp.SkellamAccountant;
 import io.fedrec.core.dp.SkellamSampler;
 import io.fedrec.core.model.Checks;
 import io.fedrec.core.model.GlobalModel;
+import io.fedrec.core.model.LocalTrainer;
 import io.fedrec.core.secagg.Encoding;
 import io.fedrec.core.secagg.SecAggMessages.KeyDirectory;
 import io.fedrec.core.secagg.SecAggMessages.MaskedInput;
@@ -186,7 +188,8 @@ public final class RoundEngine {
     } else {
       privacy = p;
       privacyRoundLimit = Long.MAX_VALUE;
-      aggregation = (b.aggregation != null ? b.aggregation : new WeightedMeanFactory()).create();
+      aggregation = (b.aggregation != null ? b.aggregation
+          : new WeightedMeanFactory(config.shape())).create();
     }
     noiseRandom = b.noiseRandom != null ? b.noiseRandom : RandomSource.secure();
     clip = privacy.clipNorm();
@@ -780,17 +783,67 @@ public final class RoundEngine {
           participant.state = State.SELECTED;
           throw reject(Status.INVALID_ARGUMENT, "update rejected by the aggregator: " + e.getMessage());
         }
-        participant.state = State.SUBMITTED;
-        round.submitted++;
-        round.totalWeight += weight;
-        round.unclipped += unclipped;
-        long bytes = 4L * update.length;
-        round.bytesUp += bytes;
-        metrics.submissionAccepted(bytes);
-        long roundNumber = round.round;
-        maybeClose();
-        return SubmitUpdateResponse.newBuilder().setRound(roundNumber).setAccepted(true).build();
+        return accepted(4L * update.length);
       }
+    }
+
+    /**
+     * Completes the upload with a sparse plaintext update (the simulator's in-process fast path,
+     * {@link SparseContribution}): its data rows join the round's sum now and its prior shares
+     * are added once, for all sparse submissions, when the round closes. Only for federations
+     * without secure aggregation or differential privacy, whose aggregation takes sparse input.
+     *
+     * @throws StatusRuntimeException FAILED_PRECONDITION for a federation that cannot take it or
+     *     a round that closed; INVALID_ARGUMENT for a malformed update or a weight that differs
+     *     from the header's
+     */
+    public SubmitUpdateResponse completeSparse(SparseContribution update) {
+      String problem = update.problem(config.shape());
+      synchronized (RoundEngine.this) {
+        if (done) {
+          throw new IllegalStateException("submission already completed or aborted");
+        }
+        done = true;
+        if (masked() || privacy.mode() != PrivacySettings.Mode.NONE
+            || !round.aggregator.acceptsSparse()) {
+          participant.state = State.SELECTED;
+          throw reject(Status.FAILED_PRECONDITION, "sparse updates are only taken by plaintext"
+              + " federations without privacy or secure aggregation; upload the dense update");
+        }
+        if (open != round || participant.state != State.SUBMITTING) {
+          throw reject(Status.FAILED_PRECONDITION,
+              "round " + round.round + " closed before the upload completed");
+        }
+        if (problem == null && update.weight() != weight) {
+          problem = "sparse update weight must equal the header's " + weight
+              + ". Provided value: " + update.weight();
+        }
+        if (problem != null) {
+          participant.state = State.SELECTED;
+          throw reject(Status.INVALID_ARGUMENT, problem);
+        }
+        try {
+          round.aggregator.acceptSparse(update);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+          participant.state = State.SELECTED;
+          throw reject(Status.INVALID_ARGUMENT, "update rejected by the aggregator: " + e.getMessage());
+        }
+        round.sparsePriorShares += update.priorShares();
+        return accepted(4L * (update.rows().length + update.items().length + 1));
+      }
+    }
+
+    /** Books an accepted upload of {@code bytes}; the caller holds the engine's lock. */
+    private SubmitUpdateResponse accepted(long bytes) {
+      participant.state = State.SUBMITTED;
+      round.submitted++;
+      round.totalWeight += weight;
+      round.unclipped += unclipped;
+      round.bytesUp += bytes;
+      metrics.submissionAccepted(bytes);
+      long roundNumber = round.round;
+      maybeClose();
+      return SubmitUpdateResponse.newBuilder().setRound(roundNumber).setAccepted(true).build();
     }
 
     /** Releases the reservation so that the client can upload again. Idempotent. */
@@ -1148,6 +1201,12 @@ public final class RoundEngine {
     // abandoned round leaves the optimizer as it found it.
     OptimizerState before = statefulOptimizer == null ? null : statefulOptimizer.state();
     try {
+      if (r.sparsePriorShares > 0) {
+        // the prior every dense submission would have carried, for all sparse ones at once
+        float[] prior = new float[config.shape().numParameters()];
+        new LocalTrainer(config.training()).addWeightDecay(model, prior, r.sparsePriorShares);
+        r.aggregator.acceptPrior(prior);
+      }
       result = r.aggregator.finish();
       next = optimizer.apply(model, result);
     } catch (RuntimeException e) {
@@ -1419,6 +1478,8 @@ public final class RoundEngine {
     int failed;
     long totalWeight;
     long unclipped;
+    /** Prior shares of the round's sparse submissions, added once before the round's finish. */
+    double sparsePriorShares;
     long bytesUp;
     long bytesDown;
 

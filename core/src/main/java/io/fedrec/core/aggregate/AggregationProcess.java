@@ -28,6 +28,35 @@ public interface AggregationProcess {
      */
     void accept(ClientContribution contribution);
 
+    /**
+     * Whether {@link #acceptSparse} and {@link #acceptPrior} are supported: only by aggregations
+     * of plaintext updates without clipping or noise.
+     */
+    default boolean acceptsSparse() {
+      return false;
+    }
+
+    /**
+     * Adds a sparse contribution's data part and weight; its prior shares are the caller's to
+     * add once, with {@link #acceptPrior}, before {@link #finish()}.
+     *
+     * @throws UnsupportedOperationException unless {@link #acceptsSparse()}
+     * @throws IllegalArgumentException if it does not fit the model
+     */
+    default void acceptSparse(SparseContribution contribution) {
+      throw new UnsupportedOperationException("this aggregation takes dense contributions only");
+    }
+
+    /**
+     * Adds {@code prior} (dense, model layout) to the sum without weight or count: the prior
+     * shares of the round's sparse contributions, added once.
+     *
+     * @throws UnsupportedOperationException unless {@link #acceptsSparse()}
+     */
+    default void acceptPrior(float[] prior) {
+      throw new UnsupportedOperationException("this aggregation takes dense contributions only");
+    }
+
     /** Number of contributions accepted so far. */
     int count();
 

@@ -61,6 +61,43 @@ public final class FixedPointSum {
   }
 
   /**
+   * Adds a sparse update in the layout of {@code shape}: for each of {@code items}, its {@code
+   * rank} factor values and its bias from {@code rows} (rank + 1 values per item), and {@code mu}
+   * to the global mean. The caller has validated the structure ({@link
+   * SparseContribution#problem}); nothing is added if a coordinate would overflow.
+   *
+   * @throws IllegalStateException if a coordinate's sum would overflow
+   */
+  public void addRows(io.fedrec.core.model.ModelShape shape, int[] items, float[] rows, float mu) {
+    if (shape.numParameters() != sum.length) {
+      throw new IllegalArgumentException("shape has " + shape.numParameters()
+          + " parameters, this sum " + sum.length);
+    }
+    int k = shape.rank();
+    for (int pass = 0; pass < 2; pass++) {
+      for (int j = 0; j < items.length; j++) {
+        int off = shape.factorOffset(items[j]);
+        int base = j * (k + 1);
+        for (int f = 0; f <= k; f++) {
+          int index = f < k ? off + f : shape.biasOffset(items[j]);
+          addOrCheck(index, rows[base + f], pass == 1);
+        }
+      }
+      addOrCheck(shape.muOffset(), mu, pass == 1);
+    }
+  }
+
+  private void addOrCheck(int i, float v, boolean add) {
+    long x = Math.round(v * SCALE);
+    if (add) {
+      sum[i] += x;
+    } else if (x > 0 && sum[i] > Long.MAX_VALUE - x) {
+      throw new IllegalStateException(
+          "fixed-point sum would overflow at index " + i + "; contribution refused");
+    }
+  }
+
+  /**
    * Adds one integer draw of {@code noise}, in fixed-point units, to every coordinate.
    *
    * @throws ArithmeticException if a coordinate would overflow

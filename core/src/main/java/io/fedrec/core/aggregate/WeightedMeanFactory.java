@@ -1,5 +1,6 @@
 package io.fedrec.core.aggregate;
 
+import io.fedrec.core.model.ModelShape;
 import java.util.Map;
 
 /**
@@ -16,6 +17,10 @@ import java.util.Map;
  * are refused. Only the single value +2^63 (every contribution at exactly +MAX_ABS_VALUE) does not
  * fit in a {@code long}, so a contribution that would reach it is refused rather than allowed to
  * wrap around.
+ *
+ * <p>Built with a {@link ModelShape}, it also takes {@link SparseContribution}s (the data rows a
+ * client touched) and, once per round, their combined prior ({@link
+ * AggregationProcess.RoundAggregator#acceptPrior}); the same fixed-point sum holds both.
  */
 public final class WeightedMeanFactory implements AggregationFactory {
   /** Fixed-point fractional bits. */
@@ -27,12 +32,34 @@ public final class WeightedMeanFactory implements AggregationFactory {
   /** Most contributions one round can sum without any risk of overflow. */
   public static final int MAX_CONTRIBUTIONS = 1 << 19;
 
+  private final ModelShape shape;
+
+  /** The mean of dense contributions. */
+  public WeightedMeanFactory() {
+    this.shape = null;
+  }
+
+  /**
+   * The mean of dense contributions and of sparse ones ({@link SparseContribution}, the
+   * simulator's fast path) for models of {@code shape}.
+   */
+  public WeightedMeanFactory(ModelShape shape) {
+    if (shape == null) {
+      throw new IllegalArgumentException("shape must not be null");
+    }
+    this.shape = shape;
+  }
+
   @Override
   public AggregationProcess create() {
     return new AggregationProcess() {
       @Override
       public RoundAggregator begin(long round, int dimension) {
-        return new Mean(dimension);
+        if (shape != null && shape.numParameters() != dimension) {
+          throw new IllegalArgumentException("dimension must be " + shape.numParameters()
+              + " for " + shape + ". Provided value: " + dimension);
+        }
+        return new Mean(dimension, shape);
       }
 
       @Override
@@ -44,12 +71,15 @@ public final class WeightedMeanFactory implements AggregationFactory {
 
   private static final class Mean implements AggregationProcess.RoundAggregator {
     private final FixedPointSum sum;
+    private final ModelShape shape; // null: dense contributions only
     private long totalWeight;
     private int count;
+    private boolean priorAdded;
     private boolean finished;
 
-    Mean(int dimension) {
+    Mean(int dimension, ModelShape shape) {
       sum = new FixedPointSum(dimension);
+      this.shape = shape;
     }
 
     @Override
@@ -63,6 +93,46 @@ public final class WeightedMeanFactory implements AggregationFactory {
       sum.add(c.update());
       totalWeight += c.weight();
       count++;
+    }
+
+    @Override
+    public boolean acceptsSparse() {
+      return shape != null;
+    }
+
+    @Override
+    public synchronized void acceptSparse(SparseContribution c) {
+      if (shape == null) {
+        throw new UnsupportedOperationException("sparse contributions need the model shape");
+      }
+      if (finished) {
+        throw new IllegalStateException("aggregator already finished");
+      }
+      if (count >= MAX_CONTRIBUTIONS) {
+        throw new IllegalStateException("round already holds " + MAX_CONTRIBUTIONS + " contributions");
+      }
+      String problem = c.problem(shape);
+      if (problem != null) {
+        throw new IllegalArgumentException(problem);
+      }
+      sum.addRows(shape, c.items(), c.rows(), c.muDelta());
+      totalWeight += c.weight();
+      count++;
+    }
+
+    @Override
+    public synchronized void acceptPrior(float[] prior) {
+      if (shape == null) {
+        throw new UnsupportedOperationException("sparse contributions need the model shape");
+      }
+      if (finished) {
+        throw new IllegalStateException("aggregator already finished");
+      }
+      if (priorAdded) {
+        throw new IllegalStateException("the round's prior was already added");
+      }
+      sum.add(prior);
+      priorAdded = true;
     }
 
     @Override

@@ -133,7 +133,9 @@ final class SimulateCommand implements Callable<Integer> {
   int evalEvery;
 
   @Option(names = "--transport", paramLabel = "KIND", defaultValue = "direct",
-      description = "direct, inprocess or tcp (default: ${DEFAULT-VALUE})")
+      description = "direct, sparse (direct, and plaintext rounds submit only the rows each"
+          + " client touched; the coordinator adds the prior once: fastest, equal to direct up"
+          + " to rounding), inprocess or tcp (default: ${DEFAULT-VALUE})")
   String transport;
 
   @Option(names = "--threads", paramLabel = "N",

@@ -2,6 +2,7 @@ package io.fedrec.simulator.sim;
 
 import io.fedrec.client.CoordinatorTransport;
 import io.fedrec.coordinator.round.RoundEngine;
+import io.fedrec.core.aggregate.SparseContribution;
 import io.fedrec.core.model.GlobalModel;
 import io.fedrec.core.model.ModelShape;
 import io.fedrec.proto.v1.CheckInRequest;
@@ -31,9 +32,33 @@ import java.util.Objects;
  */
 public final class DirectTransport implements CoordinatorTransport {
   private final RoundEngine engine;
+  private final boolean sparse;
 
   public DirectTransport(RoundEngine engine) {
+    this(engine, false);
+  }
+
+  /**
+   * With {@code sparse}, clients submit plaintext rounds' updates as {@link SparseContribution}s
+   * (the rows they touched; the engine adds the prior once per round).
+   */
+  public DirectTransport(RoundEngine engine, boolean sparse) {
     this.engine = Objects.requireNonNull(engine, "engine");
+    this.sparse = sparse;
+  }
+
+  @Override
+  public boolean acceptsSparseUpdates() {
+    return sparse;
+  }
+
+  @Override
+  public SubmitUpdateResponse submitSparseUpdate(
+      UpdateHeader header, SparseContribution update, Duration timeout) {
+    if (!sparse) {
+      return CoordinatorTransport.super.submitSparseUpdate(header, update, timeout);
+    }
+    return engine.beginSubmission(header).completeSparse(update);
   }
 
   @Override

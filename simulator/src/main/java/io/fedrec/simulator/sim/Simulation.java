@@ -611,6 +611,8 @@ public final class Simulation {
       switch (kind) {
         case DIRECT:
           return new Wire(new DirectTransport(engine), null, null);
+        case SPARSE:
+          return new Wire(new DirectTransport(engine, true), null, null);
         case INPROCESS: {
           String name = "fedrec-simulation-" + UUID.randomUUID();
           CoordinatorServer server =

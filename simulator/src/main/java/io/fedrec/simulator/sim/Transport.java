@@ -4,14 +4,21 @@ import java.util.Locale;
 
 /** How a simulation's virtual clients reach its coordinator. */
 public enum Transport {
-  /** Plain method calls on the {@code RoundEngine}: the fastest, no serialisation. */
+  /** Plain method calls on the {@code RoundEngine}: no serialisation. */
   DIRECT,
+  /**
+   * {@link #DIRECT}, and in rounds without privacy or secure aggregation the clients submit only
+   * the rows their users touched and the coordinator adds the prior once per round ({@code
+   * SparseContribution}): the fastest; the model equals the dense path's up to rounding, not bit
+   * for bit.
+   */
+  SPARSE,
   /** The real gRPC service over gRPC's in-process transport: full serialisation, no sockets. */
   INPROCESS,
   /** The real gRPC service over plaintext TCP on the loopback interface. */
   TCP;
 
-  /** The command-line spelling: {@code direct}, {@code inprocess}, {@code tcp}. */
+  /** The command-line spelling: {@code direct}, {@code sparse}, {@code inprocess}, {@code tcp}. */
   public String cliName() {
     return name().toLowerCase(Locale.ROOT);
   }
@@ -30,6 +37,6 @@ public enum Transport {
       }
     }
     throw new IllegalArgumentException(
-        "transport must be one of direct, inprocess, tcp. Provided value: " + name);
+        "transport must be one of direct, sparse, inprocess, tcp. Provided value: " + name);
   }
 }

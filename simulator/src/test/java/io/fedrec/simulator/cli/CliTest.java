@@ -242,7 +242,7 @@ class CliTest {
   @Test
   void simulate_unknownTransport_exit2() {
     assertUsage(run("simulate", "--transport", "udp"),
-        "--transport must be one of direct, inprocess, tcp. Provided value: udp");
+        "--transport must be one of direct, sparse, inprocess, tcp. Provided value: udp");
   }
 
   @Test

@@ -77,7 +77,7 @@ class SimulationConfigTest {
     assertEquals(Transport.INPROCESS, Transport.parse("InProcess"));
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> Transport.parse("udp"));
-    assertEquals("transport must be one of direct, inprocess, tcp. Provided value: udp",
+    assertEquals("transport must be one of direct, sparse, inprocess, tcp. Provided value: udp",
         e.getMessage());
   }
 

@@ -89,6 +89,33 @@ class SimulationTest {
   }
 
   @Test
+  void run_sparseTransport_equalsDirectUpToRounding() {
+    SimulationResult direct = run(small().rounds(8).build());
+    SimulationResult sparse = run(small().rounds(8).transport(Transport.SPARSE).build());
+    float[] a = direct.finalModel().parameters();
+    float[] b = sparse.finalModel().parameters();
+    double maxDiff = 0;
+    for (int i = 0; i < a.length; i++) {
+      maxDiff = Math.max(maxDiff, Math.abs(a[i] - b[i]));
+    }
+    assertTrue(maxDiff > 0, "the prior is rounded once instead of per client: not bit-identical");
+    assertTrue(maxDiff < 1e-5, "max parameter difference " + maxDiff);
+    assertEquals(direct.finalMetrics().rmse(), sparse.finalMetrics().rmse(), 1e-5);
+    // the engine saw sparse uploads: a fraction of the dense bytes
+    assertTrue(sparse.records().get(0).bytesUp() < direct.records().get(0).bytesUp() / 2,
+        sparse.records().get(0).bytesUp() + " vs " + direct.records().get(0).bytesUp());
+  }
+
+  @Test
+  void run_sparseTransportWithPrivacy_staysDenseAndBitIdentical() {
+    SimulationConfig.Builder dp = small().rounds(3)
+        .privacy(new DpOptions(8, 1e-5, 1.0, 0, "central"));
+    SimulationResult direct = run(dp.build());
+    SimulationResult sparse = run(dp.transport(Transport.SPARSE).build());
+    assertArrayEquals(direct.finalModel().parameters(), sparse.finalModel().parameters());
+  }
+
+  @Test
   void run_tcpTransport_bitIdenticalToDirect() {
     SimulationResult direct = run(small().rounds(3).build());
     SimulationResult tcp = run(small().rounds(3).transport(Transport.TCP).build());
