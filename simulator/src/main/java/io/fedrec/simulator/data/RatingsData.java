@@ -66,6 +66,102 @@ public final class RatingsData {
   public static Builder builder(int numUsers, int numItems) {
     return new Builder(numUsers, numItems);
   }
+  /**
+   * A builder that takes whole users in order ({@link UserStream#append}), writing straight into
+   * the compact arrays: 8 bytes per rating while building, against about 20 (plus a sort) for
+   * {@link #builder}, which matters when a generator streams tens of millions of ratings.
+   */
+  public static UserStream userStream(int numUsers, int numItems) {
+    return new UserStream(numUsers, numItems);
+  }
+
+  /**
+   * Builds a data set user by user, in user order: {@link #append} the ratings of user 0, then of
+   * user 1, and so on for every user (possibly with none), then {@link #build}. The result equals
+   * what {@link Builder} gives for the same ratings added in the same order. Not thread-safe.
+   */
+  public static final class UserStream {
+    private final int numUsers;
+    private final int numItems;
+    private final int[] offsets;
+    private final int[] lastUserOfItem;
+    private int[] items = new int[1024];
+    private float[] ratings = new float[1024];
+    private int users;
+    private int size;
+
+    private UserStream(int numUsers, int numItems) {
+      if (numUsers < 0 || numItems < 0) {
+        throw new IllegalArgumentException("numUsers and numItems must be >= 0. Provided values: "
+            + numUsers + ", " + numItems);
+      }
+      this.numUsers = numUsers;
+      this.numItems = numItems;
+      this.offsets = new int[numUsers + 1];
+      this.lastUserOfItem = new int[numItems];
+      Arrays.fill(lastUserOfItem, -1);
+    }
+
+    /**
+     * Appends the next user's {@code n} ratings: {@code userItems[0..n)} with {@code
+     * userRatings[0..n)}.
+     *
+     * @throws IllegalArgumentException for an item out of range, a repeated item, a rating that
+     *     is not finite, or more users than {@code numUsers}
+     * @throws IllegalStateException past {@code Integer.MAX_VALUE} ratings
+     */
+    public UserStream append(int[] userItems, float[] userRatings, int n) {
+      if (users >= numUsers) {
+        throw new IllegalArgumentException("all " + numUsers + " users were already appended");
+      }
+      for (int j = 0; j < n; j++) {
+        int item = userItems[j];
+        if (item < 0 || item >= numItems) {
+          throw new IllegalArgumentException(
+              "item must be in [0, " + (numItems - 1) + "]. Provided value: " + item);
+        }
+        if (lastUserOfItem[item] == users) {
+          throw new IllegalArgumentException(
+              "duplicate rating for user " + users + " and item " + item);
+        }
+        lastUserOfItem[item] = users;
+        if (!Float.isFinite(userRatings[j])) {
+          throw new IllegalArgumentException(
+              "rating must be finite. Provided value: " + userRatings[j]);
+        }
+      }
+      if (size + (long) n > Integer.MAX_VALUE - 8) {
+        throw new IllegalStateException("more than " + (Integer.MAX_VALUE - 8) + " ratings");
+      }
+      if (size + n > items.length) {
+        int capacity = (int) Math.min(Integer.MAX_VALUE - 8,
+            Math.max(size + (long) n, items.length + (items.length >> 1)));
+        items = Arrays.copyOf(items, capacity);
+        ratings = Arrays.copyOf(ratings, capacity);
+      }
+      System.arraycopy(userItems, 0, items, size, n);
+      System.arraycopy(userRatings, 0, ratings, size, n);
+      size += n;
+      users++;
+      offsets[users] = size;
+      return this;
+    }
+
+    /**
+     * The data set.
+     *
+     * @throws IllegalStateException unless every user was appended
+     */
+    public RatingsData build() {
+      if (users != numUsers) {
+        throw new IllegalStateException(
+            "only " + users + " of " + numUsers + " users were appended");
+      }
+      return new RatingsData(numUsers, numItems, offsets, Arrays.copyOf(items, size),
+          Arrays.copyOf(ratings, size), null, null, null);
+    }
+  }
+
 
   public int numUsers() {
     return numUsers;

@@ -85,8 +85,9 @@ public final class SyntheticDataset {
       }
     }
 
-    RatingsData.Builder train = RatingsData.builder(c.numUsers(), m);
-    RatingsData.Builder test = RatingsData.builder(c.numUsers(), m);
+    // users are generated in order, so they stream straight into the compact arrays
+    RatingsData.UserStream train = RatingsData.userStream(c.numUsers(), m);
+    RatingsData.UserStream test = RatingsData.userStream(c.numUsers(), m);
     int maxPerUser = m / 2;
     double logMean = Math.log(c.meanRatingsPerUser()) - c.activitySigma() * c.activitySigma() / 2;
     long[] keys = new long[m];
@@ -101,6 +102,10 @@ public final class SyntheticDataset {
     float[] rating = new float[maxPerUser];
     int[] positions = new int[maxPerUser];
     boolean[] isTest = new boolean[maxPerUser];
+    int[] trainItems = new int[maxPerUser];
+    float[] trainRatings = new float[maxPerUser];
+    int[] testItems = new int[maxPerUser];
+    float[] testRatings = new float[maxPerUser];
     double[] p = new double[k];
     for (int u = 0; u < c.numUsers(); u++) {
       double userBias = c.userBiasSd() * gaussian(random);
@@ -137,9 +142,19 @@ public final class SyntheticDataset {
         positions[pick] = t;
         isTest[positions[j]] = true;
       }
+      int nTrain = 0;
+      int nTested = 0;
       for (int j = 0; j < nu; j++) {
-        (isTest[j] ? test : train).add(u, chosen[j], rating[j]);
+        if (isTest[j]) {
+          testItems[nTested] = chosen[j];
+          testRatings[nTested++] = rating[j];
+        } else {
+          trainItems[nTrain] = chosen[j];
+          trainRatings[nTrain++] = rating[j];
+        }
       }
+      train.append(trainItems, trainRatings, nTrain);
+      test.append(testItems, testRatings, nTested);
     }
     return new Split(NAME, "random", train.build(), test.build());
   }
