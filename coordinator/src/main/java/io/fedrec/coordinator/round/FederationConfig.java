@@ -760,10 +760,16 @@ public final class FederationConfig {
             + ", secagg_clip_range=" + secagg.clipRange() + ", secagg_scale=" + secagg.scale()
             + ", secagg_max_weight=" + secagg.maxWeight(), e);
       }
-      if (secagg.phaseTimeout().compareTo(roundTimeout) > 0) {
-        throw new IllegalArgumentException("secagg_phase_timeout_ms must be <= round_timeout."
-            + " Provided values: " + secagg.phaseTimeout().toMillis() + " ms, "
-            + roundTimeout.toMillis() + " ms");
+      // selection, then four phases (advertise, share, masked input, unmask) that may each wait
+      // their full timeout for a dropped client: a shorter round deadline abandons rounds that
+      // the protocol would have completed
+      Duration needed = selectionTimeout.plus(secagg.phaseTimeout().multipliedBy(4));
+      if (needed.compareTo(roundTimeout) > 0) {
+        throw new IllegalArgumentException("round_timeout must be >= selection_timeout + 4 x"
+            + " secagg_phase_timeout_ms with secagg=true (each of the four SecAgg+ phases may wait"
+            + " its full timeout). Provided values: round_timeout=" + roundTimeout.toMillis()
+            + " ms, selection_timeout=" + selectionTimeout.toMillis()
+            + " ms, secagg_phase_timeout_ms=" + secagg.phaseTimeout().toMillis() + " ms");
       }
     }
 

@@ -494,8 +494,9 @@ public final class RoundEngine {
       }
       OpenRound round = open;
       SecAggState sa = round.secagg;
+      boolean repeat = isRepeat(p, request);
       try {
-        switch (request.getMessageCase()) {
+        switch (repeat ? SecAggRequest.MessageCase.POLL : request.getMessageCase()) {
           case POLL -> { }
           case ADVERTISE_KEYS -> {
             expectPhase(p, SecAggPhase.ADVERTISE_KEYS).server.receive(
@@ -525,7 +526,8 @@ public final class RoundEngine {
         throw reject(Status.FAILED_PRECONDITION, "round " + round.round + ", client " + clientId
             + ": " + e.getMessage());
       }
-      if (request.getMessageCase() != SecAggRequest.MessageCase.POLL) {
+      if (request.getMessageCase() != SecAggRequest.MessageCase.POLL && !repeat) {
+        p.remember(request);
         secAggEvents++;
       }
       maybeClose();
@@ -535,6 +537,21 @@ public final class RoundEngine {
       }
       return response;
     }
+  }
+
+  /**
+   * Whether {@code request} repeats, byte for byte, a phase message {@code p} already delivered
+   * (its reply was lost and the client retried): it is then answered as a poll, with what the
+   * client should do now, and changes nothing. A <em>different</em> message for a completed phase
+   * is not a repeat and is refused by the phase check (FAILED_PRECONDITION).
+   */
+  private static boolean isRepeat(Participant p, SecAggRequest request) {
+    SecAggPhase phase = Participant.phaseOf(request);
+    if (phase == null || p.next.ordinal() <= phase.ordinal()) {
+      return false;
+    }
+    byte[] sent = p.sentDigests[phase.ordinal()];
+    return sent != null && MessageDigest.isEqual(sent, Participant.digest(request));
   }
 
   /**
@@ -1427,10 +1444,45 @@ public final class RoundEngine {
     State state = State.SELECTED;
     /** The SecAgg+ phase whose message this client owes next. */
     SecAggPhase next = SecAggPhase.ADVERTISE_KEYS;
+    /** SHA-256 of the phase message this client delivered, by phase ordinal (for repeats). */
+    final byte[][] sentDigests = new byte[SecAggPhase.values().length][];
 
     Participant(String clientId, ByteString token) {
       this.clientId = clientId;
       this.token = token;
+    }
+
+    /** Records the digest of an accepted phase message. */
+    void remember(SecAggRequest request) {
+      SecAggPhase phase = phaseOf(request);
+      if (phase != null) {
+        sentDigests[phase.ordinal()] = digest(request);
+      }
+    }
+
+    /** The phase a request's message belongs to; null for a poll or an empty request. */
+    static SecAggPhase phaseOf(SecAggRequest request) {
+      return switch (request.getMessageCase()) {
+        case ADVERTISE_KEYS -> SecAggPhase.ADVERTISE_KEYS;
+        case SHARE_KEYS -> SecAggPhase.SHARE_KEYS;
+        case UNMASK -> SecAggPhase.UNMASK;
+        default -> null;
+      };
+    }
+
+    /** SHA-256 of the request's phase message (client id, round and token are checked apart). */
+    static byte[] digest(SecAggRequest request) {
+      com.google.protobuf.ByteString bytes = switch (request.getMessageCase()) {
+        case ADVERTISE_KEYS -> request.getAdvertiseKeys().toByteString();
+        case SHARE_KEYS -> request.getShareKeys().toByteString();
+        case UNMASK -> request.getUnmask().toByteString();
+        default -> com.google.protobuf.ByteString.EMPTY;
+      };
+      try {
+        return MessageDigest.getInstance("SHA-256").digest(bytes.toByteArray());
+      } catch (java.security.NoSuchAlgorithmException e) {
+        throw new IllegalStateException("SHA-256 unavailable in this JDK", e);
+      }
     }
   }
 

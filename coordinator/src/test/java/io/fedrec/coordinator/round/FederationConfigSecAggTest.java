@@ -84,6 +84,19 @@ class FederationConfigSecAggTest {
   }
 
   @Test
+  void roundTimeoutShorterThanSelectionAndFourPhases_refusedNamingTheKeys() {
+    FederationConfig.Builder b = FederationConfig.builder().numItems(3)
+        .selectionTimeout(Duration.ofSeconds(10)).roundTimeout(Duration.ofSeconds(49))
+        .secagg(new SecAggSettings(true, 1, 1024, 1, 0, 0, Duration.ofSeconds(10)));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, b::build);
+    assertEquals("round_timeout must be >= selection_timeout + 4 x secagg_phase_timeout_ms with"
+        + " secagg=true (each of the four SecAgg+ phases may wait its full timeout). Provided"
+        + " values: round_timeout=49000 ms, selection_timeout=10000 ms,"
+        + " secagg_phase_timeout_ms=10000 ms", e.getMessage());
+    b.roundTimeout(Duration.ofSeconds(50)).build(); // exactly enough
+  }
+
+  @Test
   void distributedPrivacy_requiresSecureAggregation() {
     Properties p = base();
     p.setProperty("privacy_mode", "distributed");

@@ -366,8 +366,35 @@ class RoundEngineSecAggTest {
     assertEquals(1, published.size(), () -> "abandoned: " + abandoned);
   }
 
+  /**
+   * A client whose reply was lost sends the same message again: it is answered as a poll (here
+   * a wait, since the phase is still open) and the round goes on as if it had been sent once.
+   */
   @Test
-  void aSecondMessageOfTheSamePhaseIsRefused() {
+  void anIdenticalRepeatOfAPhaseMessageIsAnsweredAsAPoll() {
+    RoundEngine e = engine(config(3, 2));
+    List<Client> clients = checkIn(e, 3);
+    for (Client c : clients) {
+      poll(e, c);
+    }
+    Client c0 = clients.get(0);
+    SecAggRequest first = c0.request()
+        .setAdvertiseKeys(SecAggProtos.toProto(secAggClientOf(c0).advertiseKeys())).build();
+    SecAggResponse reply = e.secAggExchange(first);
+    SecAggResponse again = e.secAggExchange(first);
+    assertTrue(again.hasWait(), () -> "expected a wait, got " + again);
+    assertEquals(reply, again);
+    // the others advertise; the repeat did not count twice: the phase closes with three keys
+    for (Client c : clients.subList(1, 3)) {
+      advertise(e, c);
+    }
+    SecAggResponse directory = e.secAggExchange(first); // a late repeat: now the directory
+    assertTrue(directory.hasKeyDirectory(), () -> "expected the directory, got " + directory);
+    assertEquals(poll(e, c0), directory, "the same answer as a poll");
+  }
+
+  @Test
+  void aDifferentMessageForACompletedPhaseIsRefused() {
     RoundEngine e = engine(config(3, 2));
     List<Client> clients = checkIn(e, 3);
     for (Client c : clients) {
@@ -377,12 +404,21 @@ class RoundEngineSecAggTest {
     SecAggResponse setup = c0.last;
     advertise(e, c0);
     c0.last = setup;
+    SecAggParameters p = SecAggProtos.fromProto(c0.task.getRound(), setup.getSetup());
+    SecAggClient other = SecAggClient.forTesting(p, setup.getSetup().getClientIndex(), 999);
     StatusRuntimeException dup = assertThrows(StatusRuntimeException.class,
-        () -> advertise(e, c0));
+        () -> e.secAggExchange(c0.request()
+            .setAdvertiseKeys(SecAggProtos.toProto(other.advertiseKeys())).build()));
     assertEquals(Status.Code.FAILED_PRECONDITION, dup.getStatus().getCode());
     assertTrue(dup.getStatus().getDescription()
             .contains("expected phase SHARE_KEYS but received a message of phase ADVERTISE_KEYS"),
         dup.getStatus().getDescription());
+  }
+
+  /** A fresh SecAgg+ client for {@code c} from its last reply (the setup), as the SDK makes one. */
+  private static SecAggClient secAggClientOf(Client c) {
+    SecAggParameters p = SecAggProtos.fromProto(c.task.getRound(), c.last.getSetup());
+    return SecAggClient.forTesting(p, c.last.getSetup().getClientIndex(), 100 + c.id.hashCode());
   }
 
   @Test

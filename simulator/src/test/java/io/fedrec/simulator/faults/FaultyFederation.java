@@ -136,7 +136,9 @@ final class FaultyFederation implements AutoCloseable {
         .seed(s.seed())
         .secagg(s.secagg()
             ? new SecAggSettings(true, SecAggSettings.DEFAULT_CLIP_RANGE,
-                SecAggSettings.DEFAULT_SCALE, 64, 0, 0, s.roundTimeout().dividedBy(3))
+                SecAggSettings.DEFAULT_SCALE, 64, 0, 0,
+                // the longest phases that fit the round: selection + 4 phases <= round timeout
+                s.roundTimeout().minus(s.selectionTimeout()).dividedBy(4))
             : SecAggSettings.OFF)
         .build();
     engine = RoundEngine.builder(config).build();
