@@ -382,6 +382,7 @@ public final class RoundEngine {
     }
     synchronized (this) {
       applyTimeouts();
+      refuseRepeatIntoClosedRound(clientId, header);
       Participant p = participant(clientId, header.getRound(), header.getTaskToken());
       switch (p.state) {
         case SELECTED -> { }
@@ -403,6 +404,25 @@ public final class RoundEngine {
       Submission s = new Submission(open, p, header.getWeight(), expected, 0);
       s.unclipped = header.getUnclippedUsers();
       return s;
+    }
+  }
+
+  /**
+   * An upload for the round that closed last, by a client whose upload to it was accepted and
+   * published (its answer was lost and the round closed before the retry): refused as a
+   * <em>duplicate</em>, so that the client learns its update counted, instead of "not open".
+   */
+  private void refuseRepeatIntoClosedRound(String clientId, UpdateHeader header) {
+    OpenRound r = previous;
+    if (r == null || r.round != header.getRound() || !r.published
+        || (open != null && open.round == r.round)) {
+      return;
+    }
+    Participant p = r.participants.get(clientId);
+    if (p != null && p.state == State.SUBMITTED
+        && MessageDigest.isEqual(p.token.toByteArray(), header.getTaskToken().toByteArray())) {
+      throw reject(Status.FAILED_PRECONDITION, "duplicate submission: client " + clientId
+          + " already submitted to round " + r.round + ", which has been published");
     }
   }
 

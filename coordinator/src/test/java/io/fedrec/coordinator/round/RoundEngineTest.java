@@ -210,6 +210,32 @@ class RoundEngineTest {
     assertEquals("already_participated", e.checkIn(checkIn("a")).getRetry().getReason());
   }
 
+  /**
+   * The answer to an accepted upload was lost and the round was published before the client
+   * retried: the retry is refused as a duplicate (the SDK then counts the round as participated),
+   * not as "round not open" (which made it report a failure for a counted update).
+   */
+  @Test
+  void beginSubmission_repeatAfterThePublish_duplicateNotNotOpen() {
+    RoundEngine e = engine(config().build());
+    Task a = task(e, "a");
+    Task b = task(e, "b");
+    Task c = task(e, "c");
+    submit(e, "a", a, 1, filled(0.1f));
+    submit(e, "b", b, 1, filled(0.1f));
+    submit(e, "c", c, 1, filled(0.1f));
+    assertEquals(1, published.size());
+    StatusRuntimeException x = rejected(Status.Code.FAILED_PRECONDITION,
+        () -> e.beginSubmission(header("a", a, 1)));
+    assertEquals("duplicate submission: client a already submitted to round 1, which has been"
+        + " published", x.getStatus().getDescription());
+    // another task token, or a client that never submitted, is not a duplicate
+    Task stranger = a.toBuilder().setTaskToken(b.getTaskToken()).build();
+    x = rejected(Status.Code.FAILED_PRECONDITION,
+        () -> e.beginSubmission(header("a", stranger, 1)));
+    assertEquals("round 1 is not open; the open round is 2", x.getStatus().getDescription());
+  }
+
   @Test
   void beginSubmission_wrongTokenRoundOrClient_rejectedWithCodes() {
     RoundEngine e = engine(config().build());

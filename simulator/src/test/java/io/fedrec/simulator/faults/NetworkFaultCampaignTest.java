@@ -62,7 +62,7 @@ class NetworkFaultCampaignTest {
 
   private void campaign(boolean secagg, long seed) throws Exception {
     FaultyFederation.Settings settings = new FaultyFederation.Settings(CLIENTS, CLIENTS,
-        CLIENTS / 2, rounds, secagg, Duration.ofMillis(500), Duration.ofMillis(3_000),
+        CLIENTS / 2, rounds, secagg, Duration.ofMillis(500), Duration.ofMillis(4_500),
         Duration.ofMillis(750), TCP.seeded(seed), MESSAGES.seeded(seed), seed);
     long start = System.nanoTime();
     try (FaultyFederation f = new FaultyFederation(settings)) {
