@@ -40,12 +40,7 @@ class SecureAggregationSimulationTest {
     assertEquals(plain.finalMetrics().rmse(), secure.finalMetrics().rmse(), 0.002,
         "plain " + plain.finalMetrics().rmse() + " vs secure " + secure.finalMetrics().rmse());
     // not bit-identical: the secure sum is of quantized updates
-    float[] a = plain.finalModel().parameters();
-    float[] b = secure.finalModel().parameters();
-    double maxDiff = 0;
-    for (int i = 0; i < a.length; i++) {
-      maxDiff = Math.max(maxDiff, Math.abs(a[i] - b[i]));
-    }
+    double maxDiff = ModelDifference.max(plain.finalModel(), secure.finalModel());
     assertTrue(maxDiff > 0, "a secure run that equals the plain one bit for bit encodes nothing");
     assertTrue(maxDiff < 1e-3, "max parameter difference " + maxDiff);
     SecAggReport report = secure.secagg();
@@ -119,12 +114,7 @@ class SecureAggregationSimulationTest {
     assertEquals(central.privacy().epsilon(), distributed.privacy().epsilon(), 1e-12);
     assertTrue(distributed.privacy().epsilon() <= 8);
     // the noise is really in the sum: far more than quantization apart from the noiseless run
-    float[] a = secure.finalModel().parameters();
-    float[] b = distributed.finalModel().parameters();
-    double maxDiff = 0;
-    for (int i = 0; i < a.length; i++) {
-      maxDiff = Math.max(maxDiff, Math.abs(a[i] - b[i]));
-    }
+    double maxDiff = ModelDifference.max(secure.finalModel(), distributed.finalModel());
     assertTrue(maxDiff > 1e-2, "max parameter difference " + maxDiff);
     // and of the same size as the coordinator's noise in central mode
     assertEquals(central.finalMetrics().rmse(), distributed.finalMetrics().rmse(), 0.03,
@@ -150,12 +140,7 @@ class SecureAggregationSimulationTest {
     // the generic subsampling bound is looser than the Gaussian's: a little more noise is needed
     assertTrue(skellam.privacy().noiseMultiplier() >= gaussian.privacy().noiseMultiplier(),
         skellam.privacy().noiseMultiplier() + " vs " + gaussian.privacy().noiseMultiplier());
-    float[] a = secure.finalModel().parameters();
-    float[] b = skellam.finalModel().parameters();
-    double maxDiff = 0;
-    for (int i = 0; i < a.length; i++) {
-      maxDiff = Math.max(maxDiff, Math.abs(a[i] - b[i]));
-    }
+    double maxDiff = ModelDifference.max(secure.finalModel(), skellam.finalModel());
     assertTrue(maxDiff > 1e-2, "the noise is in the sum: max parameter difference " + maxDiff);
     assertEquals(gaussian.finalMetrics().rmse(), skellam.finalMetrics().rmse(), 0.03,
         "discrete Gaussian " + gaussian.finalMetrics().rmse() + " vs Skellam "

@@ -92,12 +92,7 @@ class SimulationTest {
   void run_sparseTransport_equalsDirectUpToRounding() {
     SimulationResult direct = run(small().rounds(8).build());
     SimulationResult sparse = run(small().rounds(8).transport(Transport.SPARSE).build());
-    float[] a = direct.finalModel().parameters();
-    float[] b = sparse.finalModel().parameters();
-    double maxDiff = 0;
-    for (int i = 0; i < a.length; i++) {
-      maxDiff = Math.max(maxDiff, Math.abs(a[i] - b[i]));
-    }
+    double maxDiff = ModelDifference.max(direct.finalModel(), sparse.finalModel());
     assertTrue(maxDiff > 0, "the prior is rounded once instead of per client: not bit-identical");
     assertTrue(maxDiff < 1e-5, "max parameter difference " + maxDiff);
     assertEquals(direct.finalMetrics().rmse(), sparse.finalMetrics().rmse(), 1e-5);
