@@ -575,19 +575,20 @@ public final class RoundEngine {
   }
 
   /**
-   * For a poll about the round that closed last, by a client that completed its part of it: done
+   * For a poll about the round that closed last, or a byte-identical repeat of a message the
+   * client sent in it (its answer was lost), by a client that completed its part of it: done
    * (aggregated when the round was published). Null otherwise.
    */
   private SecAggResponse endedRoundAnswer(String clientId, SecAggRequest request) {
     OpenRound r = previous;
     if (r == null || r.secagg == null || r.round != request.getRound()
-        || request.getMessageCase() != SecAggRequest.MessageCase.POLL
         || (open != null && open.round == r.round && open.participants.containsKey(clientId))) {
       return null;
     }
     Participant p = r.participants.get(clientId);
     if (p == null || p.next != SecAggPhase.DONE
-        || !MessageDigest.isEqual(p.token.toByteArray(), request.getTaskToken().toByteArray())) {
+        || !MessageDigest.isEqual(p.token.toByteArray(), request.getTaskToken().toByteArray())
+        || (request.getMessageCase() != SecAggRequest.MessageCase.POLL && !isRepeat(p, request))) {
       return null;
     }
     boolean aggregated = r.secagg.finished && r.secagg.result.completed() && r.published;
