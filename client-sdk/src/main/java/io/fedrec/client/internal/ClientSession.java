@@ -399,8 +399,7 @@ public final class ClientSession {
       return fail(task, "training_error", "local training failed: " + e.getClass().getName(), e);
     }
 
-    long budget = task.getTimeBudgetMillis();
-    long deadline = budget > 0 ? startNanos + Duration.ofMillis(budget).toNanos() : Long.MAX_VALUE;
+    long deadline = deadlineNanos(task, startNanos);
     // the update is about to leave the device: from here on it counts against the users' caps
     enforcer.record(admission);
     if (task.getPrivacy().getMode().equals("local") && !task.hasSecagg()) {
@@ -502,8 +501,7 @@ public final class ClientSession {
       return fail(task, "training_error", "local training failed: " + e.getClass().getName(), e);
     }
     enforcer.record(admission);
-    long budget = task.getTimeBudgetMillis();
-    long deadline = budget > 0 ? startNanos + Duration.ofMillis(budget).toNanos() : Long.MAX_VALUE;
+    long deadline = deadlineNanos(task, startNanos);
     UpdateHeader header = UpdateHeader.newBuilder()
         .setClientId(clientId)
         .setRound(round)
@@ -514,6 +512,12 @@ public final class ClientSession {
     pending = new PendingSubmission(header, null, update, chunkBytes(task.getMaxChunkBytes()),
         users.size(), lossSum, ratings, deadline, false);
     return submitPending();
+  }
+
+  /** When the task's time budget, counted from {@code startNanos}, runs out (nanoTime units). */
+  private static long deadlineNanos(Task task, long startNanos) {
+    long budget = task.getTimeBudgetMillis();
+    return budget > 0 ? startNanos + Duration.ofMillis(budget).toNanos() : Long.MAX_VALUE;
   }
 
   private int partitions(int users) {

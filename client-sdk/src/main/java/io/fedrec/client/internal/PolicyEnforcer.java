@@ -115,11 +115,11 @@ public final class PolicyEnforcer {
     if (NoiseDistribution.parse(p.getNoise()) != NoiseDistribution.SKELLAM) {
       return template.stepRdp(q, p.getNoiseMultiplier());
     }
-    DistributedNoise encoding = new DistributedNoise(p.getClipNorm(), p.getNoiseMultiplier(),
-        task.hasSecagg() ? task.getSecagg().getScale() : DistributedNoise.LOCAL_SCALE,
-        Math.toIntExact(task.getModel().getNumParameters()), 1);
+    double scale = task.hasSecagg() ? task.getSecagg().getScale() : DistributedNoise.LOCAL_SCALE;
+    int dimension = Math.toIntExact(task.getModel().getNumParameters());
     return SkellamAccountant.stepRdp(template.orders(), q, p.getNoiseMultiplier(),
-        encoding.sensitivityUnits(), encoding.l1SensitivityUnits());
+        DistributedNoise.sensitivityUnits(p.getClipNorm(), scale, dimension),
+        DistributedNoise.l1SensitivityUnits(p.getClipNorm(), scale, dimension));
   }
 
   /** Composes the admitted users' participation; call when their update leaves the device. */

@@ -864,7 +864,8 @@ public final class RoundEngine {
           round.aggregator.acceptSparse(update);
         } catch (IllegalArgumentException | IllegalStateException e) {
           participant.state = State.SELECTED;
-          throw reject(Status.INVALID_ARGUMENT, "update rejected by the aggregator: " + e.getMessage());
+          throw reject(Status.INVALID_ARGUMENT,
+              "update rejected by the aggregator: " + e.getMessage());
         }
         round.sparsePriorShares += update.priorShares();
         return accepted(4L * (update.rows().length + update.items().length + 1));
@@ -981,9 +982,8 @@ public final class RoundEngine {
 
   /** An empty Skellam accountant at the sensitivities of this federation's encoding. */
   private SkellamAccountant skellamAccountant(PrivacySettings p) {
-    // the sensitivities do not depend on the noise multiplier or the survivors floor
-    return new DistributedNoise(p.clipNorm(), 1, noiseScale(), config.shape().numParameters(), 1)
-        .skellamAccountant();
+    return DistributedNoise.skellamAccountant(
+        p.clipNorm(), noiseScale(), config.shape().numParameters());
   }
 
   /** Epsilon after {@code rounds} rounds by the budget's accountant. */
@@ -993,10 +993,11 @@ public final class RoundEngine {
   }
 
   /**
-   * Epsilon after {@code rounds} rounds by the RDP accountant (an upper bound on PLD's; for
-   * Skellam noise the Skellam RDP bound, the same as the budget's).
+   * Epsilon after {@code rounds} rounds by the RDP accountant this federation records as {@code
+   * epsilon_rdp} (an upper bound on PLD's; for Skellam noise the Skellam RDP bound, the same as
+   * the budget's); 0 without privacy.
    */
-  private double epsilonRdp(long rounds) {
+  public double epsilonRdp(long rounds) {
     if (privacy.mode() == PrivacySettings.Mode.NONE || rounds == 0) {
       return 0;
     }
@@ -1004,14 +1005,6 @@ public final class RoundEngine {
         ? skellamAccountant(privacy) : RdpAccountant.create();
     return a.compose(privacy.samplingRate(), privacy.noiseMultiplier(), rounds)
         .epsilon(privacy.delta());
-  }
-
-  /**
-   * Epsilon after {@code rounds} published rounds by the RDP accountant this federation records
-   * as {@code epsilon_rdp} (the Skellam bound for Skellam noise); 0 without privacy.
-   */
-  public double epsilonRdpAfter(long rounds) {
-    return epsilonRdp(rounds);
   }
 
   /** The privacy settings in force, with the noise multiplier resolved. */

@@ -2,6 +2,7 @@ package io.fedrec.coordinator.store;
 
 import io.fedrec.coordinator.round.RoundRecord;
 import io.fedrec.coordinator.round.PrivacySettings;
+import io.fedrec.core.dp.DistributedNoise;
 import io.fedrec.core.dp.PldAccountant;
 import io.fedrec.core.dp.RdpAccountant;
 import io.fedrec.core.dp.SkellamAccountant;
@@ -128,8 +129,8 @@ public record LedgerAudit(
     private boolean stopped;
     /** Whether the private rounds were accounted for Skellam noise; null before the first. */
     private Boolean skellam;
-    /** Skellam runs of identical per-step RDP: the step's RDP per order, then the count. */
-    private final List<double[]> skellamRuns = new ArrayList<>();
+    /** The Skellam rounds so far, composed one by one (RDP adds per order). */
+    private RdpAccountant skellamRdp;
 
     void check(int n, RoundRecord r, List<String> problems) {
       if (stopped) {
@@ -215,32 +216,21 @@ public record LedgerAudit(
       double d = m.get("delta");
       double l2 = m.get("skellam_l2_units");
       double l1 = m.get("skellam_l1_units");
-      double dimension = m.get("num_parameters");
-      double expectedL2 = m.get("clip_norm") * m.get("noise_scale") + Math.sqrt(dimension) + 1;
-      double expectedL1 = SkellamAccountant.l1Bound(expectedL2, (long) dimension + 1);
+      double clip = m.get("clip_norm");
+      double scale = m.get("noise_scale");
+      int dimension = (int) Math.min(Integer.MAX_VALUE, m.get("num_parameters"));
+      double expectedL2 = DistributedNoise.sensitivityUnits(clip, scale, dimension);
+      double expectedL1 = DistributedNoise.l1SensitivityUnits(clip, scale, dimension);
       compare(where, "skellam_l2_units", l2, expectedL2, 1e-12, problems);
       compare(where, "skellam_l1_units", l1, expectedL1, 1e-12, problems);
       try {
         // the larger of recorded and recomputed: an understated sensitivity cannot lower epsilon
         double[] step = SkellamAccountant.stepRdp(SkellamAccountant.orders(), q, z,
             Math.max(l2, expectedL2), Math.max(l1, expectedL1));
-        double[] last = skellamRuns.isEmpty() ? null : skellamRuns.get(skellamRuns.size() - 1);
-        if (last != null && Arrays.equals(Arrays.copyOf(last, step.length), step)) {
-          last[step.length]++;
-        } else {
-          double[] run = Arrays.copyOf(step, step.length + 1);
-          run[step.length] = 1;
-          skellamRuns.add(run);
+        if (skellamRdp == null) {
+          skellamRdp = RdpAccountant.withOrders(SkellamAccountant.orders());
         }
-        RdpAccountant a = RdpAccountant.withOrders(SkellamAccountant.orders());
-        for (double[] run : skellamRuns) {
-          double[] total = Arrays.copyOf(run, step.length);
-          for (int k = 0; k < total.length; k++) {
-            total[k] *= run[step.length];
-          }
-          a.composeRdp(total);
-        }
-        epsilonRdp = a.epsilon(d);
+        epsilonRdp = skellamRdp.composeRdp(step).epsilon(d);
       } catch (IllegalArgumentException e) {
         problems.add(where + " records privacy parameters no accountant accepts: "
             + e.getMessage());

@@ -57,13 +57,13 @@ class RoundEnginePrivacyTest {
         .noiseRandom(RandomSource.seeded(noiseSeed)).build();
   }
 
-  private static Task task(RoundEngine e, String id) {
+  static Task task(RoundEngine e, String id) {
     CheckInResponse r = e.checkIn(CheckInRequest.newBuilder().setClientId(id).build());
     assertTrue(r.hasTask(), r.toString());
     return r.getTask();
   }
 
-  private static void runRound(RoundEngine e) {
+  static void runRound(RoundEngine e) {
     for (String id : List.of("a", "b")) {
       Task t = task(e, id);
       e.beginSubmission(UpdateHeader.newBuilder().setClientId(id).setRound(t.getRound())

@@ -17,7 +17,6 @@ import io.fedrec.proto.v1.CheckInRequest;
 import io.fedrec.proto.v1.CheckInResponse;
 import io.fedrec.proto.v1.PrivacyConfig;
 import io.fedrec.proto.v1.Task;
-import io.fedrec.proto.v1.UpdateHeader;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,18 +71,12 @@ class RoundEngineSkellamTest {
   }
 
   private static Task task(RoundEngine e, String id) {
-    CheckInResponse r = e.checkIn(CheckInRequest.newBuilder().setClientId(id).build());
-    assertTrue(r.hasTask(), r.toString());
-    return r.getTask();
+    return RoundEnginePrivacyTest.task(e, id);
   }
 
+  /** Clients a and b submit zero updates (the same model shape as the central-DP tests). */
   private static void runRound(RoundEngine e) {
-    for (String id : List.of("a", "b")) {
-      Task t = task(e, id);
-      e.beginSubmission(UpdateHeader.newBuilder().setClientId(id).setRound(t.getRound())
-              .setTaskToken(t.getTaskToken()).setWeight(1).setNumParameters(PARAMS).build())
-          .complete(new float[PARAMS]);
-    }
+    RoundEnginePrivacyTest.runRound(e);
   }
 
   @Test

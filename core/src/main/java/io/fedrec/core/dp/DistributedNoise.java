@@ -91,17 +91,22 @@ public record DistributedNoise(
 
   /** {@code Delta}: L2 sensitivity of one user's encoded contribution, in encoded units. */
   public double sensitivityUnits() {
-    return sensitivityOf(clipNorm, scale, dimension);
+    return sensitivityUnits(clipNorm, scale, dimension);
   }
 
-  private static double sensitivityOf(double clipNorm, double scale, int dimension) {
+  /**
+   * {@code Delta = clipNorm * scale + sqrt(dimension) + 1} for an encoding of {@code dimension}
+   * coordinates (the weight excluded) at {@code scale}: the class comment's bound, for callers
+   * that need it without a noise configuration (auditors, accountants).
+   */
+  public static double sensitivityUnits(double clipNorm, double scale, int dimension) {
     return clipNorm * scale + Math.sqrt(dimension) + 1;
   }
 
   private static BigInteger clientVarianceOf(
       double clipNorm, double z, double scale, int dimension, int minSurvivors) {
     BigDecimal sigma = new BigDecimal(z).multiply(new BigDecimal(
-        sensitivityOf(clipNorm, scale, dimension)));
+        sensitivityUnits(clipNorm, scale, dimension)));
     return sigma.multiply(sigma)
         .divide(BigDecimal.valueOf(minSurvivors), 0, RoundingMode.CEILING)
         .toBigIntegerExact();
@@ -172,12 +177,30 @@ public record DistributedNoise(
    * Delta^2)} (the weight coordinate included; {@link SkellamAccountant#l1Bound}).
    */
   public double l1SensitivityUnits() {
-    return SkellamAccountant.l1Bound(sensitivityUnits(), (long) dimension + 1);
+    return l1SensitivityUnits(clipNorm, scale, dimension);
+  }
+
+  /**
+   * {@link #l1SensitivityUnits()} of an encoding, as for {@link #sensitivityUnits(double, double,
+   * int)}.
+   */
+  public static double l1SensitivityUnits(double clipNorm, double scale, int dimension) {
+    return SkellamAccountant.l1Bound(
+        sensitivityUnits(clipNorm, scale, dimension), (long) dimension + 1);
   }
 
   /** An empty accountant of the Skellam mechanism at this encoding's sensitivities. */
   public SkellamAccountant skellamAccountant() {
-    return SkellamAccountant.create(sensitivityUnits(), l1SensitivityUnits());
+    return skellamAccountant(clipNorm, scale, dimension);
+  }
+
+  /**
+   * An empty Skellam accountant at the sensitivities of an encoding; they depend neither on the
+   * noise multiplier nor on the survivors floor.
+   */
+  public static SkellamAccountant skellamAccountant(double clipNorm, double scale, int dimension) {
+    return SkellamAccountant.create(sensitivityUnits(clipNorm, scale, dimension),
+        l1SensitivityUnits(clipNorm, scale, dimension));
   }
 
   /**

@@ -306,7 +306,7 @@ public final class Simulation {
     }
     if (p.noise() == NoiseDistribution.SKELLAM) {
       // no PLD accountant exists for Skellam noise: the engine's Skellam RDP bound is the spend
-      double skellam = engine.epsilonRdpAfter(rounds);
+      double skellam = engine.epsilonRdp(rounds);
       return new PrivacyReport(p.mode().key(), skellam, skellam, p.delta(), p.epsilon(),
           p.noiseMultiplier(), p.clipNorm(), p.samplingRate(), rounds < configured,
           p.noise().key());
